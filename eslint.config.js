@@ -36,9 +36,9 @@ export default tseslint.config(
     },
   },
   {
-    // The config module is the one place that reads the environment; bin shims and CI-facing
-    // test bootstrap pass it through.
-    files: ['src/config/**', 'bin/**', 'test/setup/**', 'vitest.config.ts', 'bench/**'],
+    // The config module is the one place the platform reads the environment. Entry shims, tests
+    // (which pass an environment to the processes they spawn) and benchmarks may read it.
+    files: ['src/config/**', 'bin/**', 'test/**', 'vitest.config.ts', 'bench/**'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

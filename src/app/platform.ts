@@ -1,0 +1,98 @@
+// `polycopy start`: the platform shell. Config → database (embedded or configured) → migrations →
+// partition upkeep → HTTP. Roles added by later issues register here. Shutdown closes in reverse
+// order, bounded by SHUTDOWN_TIMEOUT_MS.
+import { sql } from 'kysely';
+import type { Config } from '../config/config.ts';
+import { createDb, type DbHandle } from '../db/client.ts';
+import { ensureTradesPartitions } from '../db/maintenance.ts';
+import { migrateUp } from '../db/migrator.ts';
+import { resolveDatabase } from '../db/resolve-database.ts';
+import { buildHttpApp } from '../http/app.ts';
+import type { Logger } from '../observability/logger.ts';
+
+export interface RunningPlatform {
+  url: string;
+  db: DbHandle;
+  stop(reason?: string): Promise<void>;
+}
+
+export async function startPlatform(config: Config, logger: Logger): Promise<RunningPlatform> {
+  const cleanups: Array<{ name: string; fn: () => Promise<void> }> = [];
+  const stopAll = async () => {
+    for (const c of cleanups.reverse()) {
+      try {
+        await c.fn();
+      } catch (err) {
+        logger.error({ err, component: c.name }, 'error during shutdown');
+      }
+    }
+  };
+  try {
+    const database = await resolveDatabase(config, (line) =>
+      logger.debug({ component: 'embedded-pg' }, line),
+    );
+    cleanups.push({ name: 'database-server', fn: database.stop });
+    logger.info(
+      { embedded: database.embedded },
+      database.embedded ? 'using embedded PostgreSQL' : 'using DATABASE_URL',
+    );
+
+    const db = createDb(database.url, { poolMax: config.database.poolMax, applicationName: 'polycopy' });
+    cleanups.push({ name: 'database-pool', fn: db.close });
+    if (config.migrateOnStart) {
+      const results = await migrateUp(db.db);
+      for (const r of results)
+        logger.info({ migration: r.migrationName, status: r.status }, 'migration applied');
+    }
+    await ensureTradesPartitions(db.db, config.trades.partitionsAhead);
+
+    const app = buildHttpApp({
+      logger,
+      checks: [{ name: 'database', check: async () => void (await sql`SELECT 1`.execute(db.db)) }],
+    });
+    const url = await app.listen({ host: config.http.host, port: config.http.port });
+    cleanups.push({ name: 'http', fn: () => app.close() });
+    logger.info({ url }, 'polycopy is up');
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      db,
+      stop: (reason = 'stop requested') =>
+        (stopping ??= (async () => {
+          logger.info({ reason }, 'shutting down');
+          await stopAll();
+          logger.info('stopped');
+        })()),
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Stops the platform on SIGINT/SIGTERM; a second signal or the timeout forces the exit. */
+export function installSignalHandlers(platform: RunningPlatform, logger: Logger, timeoutMs: number): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    signalled = true;
+    const timer = setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown timed out; exiting');
+      process.exit(1);
+    }, timeoutMs);
+    timer.unref();
+    platform.stop(signal).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}

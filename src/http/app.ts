@@ -1,0 +1,63 @@
+// The HTTP server shell. Later issues register the /api/v1 routes on it; this file owns the
+// liveness and readiness endpoints every role exposes.
+import Fastify from 'fastify';
+import type { Logger } from '../observability/logger.ts';
+
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves when healthy; throws (with a safe message) when not. */
+  check(): Promise<void>;
+}
+
+export interface HttpAppOptions {
+  logger: Logger;
+  checks: ReadinessCheck[];
+  /** How long one readiness check may take before it counts as failed. */
+  checkTimeoutMs?: number;
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    p.then(
+      (v) => (clearTimeout(t), resolve(v)),
+      (e: unknown) => (clearTimeout(t), reject(e instanceof Error ? e : new Error(String(e)))),
+    );
+  });
+}
+
+export function buildHttpApp(opts: HttpAppOptions) {
+  const app = Fastify({ loggerInstance: opts.logger, bodyLimit: 1_048_576 });
+  const startedAt = Date.now();
+  let shuttingDown = false;
+  app.addHook('onClose', async () => {
+    shuttingDown = true;
+  });
+
+  // Liveness: the process is up and its event loop answers. Never touches dependencies, so a
+  // database outage does not get healthy processes restarted.
+  app.get('/health', async () => ({
+    status: 'ok',
+    uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+  }));
+
+  // Readiness: every dependency answers. 503 while any does not, or while shutting down.
+  app.get('/ready', async (_req, reply) => {
+    const timeout = opts.checkTimeoutMs ?? 2000;
+    const results = await Promise.all(
+      opts.checks.map(async (c) => {
+        try {
+          await withTimeout(c.check(), timeout);
+          return [c.name, { ok: true }] as const;
+        } catch (err) {
+          return [c.name, { ok: false, error: err instanceof Error ? err.message : String(err) }] as const;
+        }
+      }),
+    );
+    const ready = !shuttingDown && results.every(([, r]) => r.ok);
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+  });
+  return app;
+}
