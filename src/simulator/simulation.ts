@@ -1,0 +1,804 @@
+// The simulation driver: a deterministic discrete-event loop over an injected simulated clock.
+// It owns the matching engine, the market catalogue and hidden truths, the market makers and the
+// synthetic trader population, resolves markets at their end dates (opening new ones to keep the
+// count steady), records history for the Data API views and publishes events to subscribers.
+//
+// Every scheduled thing (probability walk ticks, equity snapshots, agent arrivals, maker requotes,
+// resolutions) is an entry of one time-ordered queue, so the history depends only on the seed and
+// not on how the caller slices time: `step(1000)` ten times = `advanceTo(now + 10_000)`.
+// `speed` is the server's business: it just calls advanceTo with a faster-moving target.
+import type { Decimal } from '../domain/money.ts';
+import { History } from './engine/history.ts';
+import type { Account, AuditResult } from './engine/ledger.ts';
+import {
+  MatchingEngine,
+  type BookSnapshot,
+  type CancelResult,
+  type OrderRequest,
+  type PlaceResult,
+} from './engine/matching-engine.ts';
+import { Prng, hashHex } from './engine/prng.ts';
+import type { EngineMarket, EngineOrder, Fill, OutcomeIndex } from './engine/types.ts';
+import { MICRO, fromMicro } from './engine/units.ts';
+import { MarketFactory, type Category, type SimEvent, type SimMarket } from './model/catalog.ts';
+import { DEFAULT_WALK, EventTruth, type WalkParams } from './model/true-probability.ts';
+import {
+  MarketMaker,
+  STYLE_PROFILES,
+  TRADER_STYLES,
+  Trader,
+  type AgentContext,
+  type MakerParams,
+  type StyleProfile,
+  type TraderStyle,
+} from './model/traders.ts';
+import * as views from './data-views.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface SimulationConfig {
+  seed: number;
+  /** Simulated start time, epoch ms. */
+  startTime: number;
+  binaryMarkets: number;
+  negRiskEvents: number;
+  outcomesPerEvent: readonly [number, number];
+  /** Lifetime of newly created markets, days (initial ones end between 1 day and the max). */
+  marketLifetimeDays: readonly [number, number];
+  marketMakers: number;
+  makersPerMarket: number;
+  makerParams: MakerParams;
+  makerBankroll: number;
+  /** Mean time between requotes of one maker on one market. */
+  requoteMeanMs: number;
+  traders: Record<TraderStyle, number>;
+  styles: Record<TraderStyle, StyleProfile>;
+  walkIntervalMs: number;
+  snapshotIntervalMs: number;
+  walk: WalkParams;
+  feeRates?: Partial<Record<Category, number>>;
+}
+
+/** Server defaults: ~50 markets, 400 traders. */
+export const DEFAULT_SIMULATION_CONFIG: SimulationConfig = {
+  seed: 1,
+  startTime: Date.UTC(2026, 0, 1),
+  binaryMarkets: 36,
+  negRiskEvents: 4,
+  outcomesPerEvent: [3, 6],
+  marketLifetimeDays: [5, 30],
+  marketMakers: 8,
+  makersPerMarket: 3,
+  makerParams: { levels: 3, levelSize: 100, halfSpread: 0.01, obsNoise: 0.15, smoothing: 0.3 },
+  makerBankroll: 2_000_000,
+  requoteMeanMs: 120_000,
+  traders: { informed: 60, noise: 200, whale: 10, flipper: 90, 'multi-fill': 40 },
+  styles: STYLE_PROFILES,
+  walkIntervalMs: 60_000,
+  snapshotIntervalMs: 3_600_000,
+  walk: DEFAULT_WALK,
+};
+
+export interface LegEvent {
+  wallet: string;
+  role: 'MAKER' | 'TAKER';
+  orderId: string;
+  /** Token id. */
+  asset: string;
+  outcome: string;
+  outcomeIndex: number;
+  side: 'BUY' | 'SELL';
+  price: Decimal;
+  size: Decimal;
+  /** pUSD paid or received, fees excluded. */
+  usdcSize: Decimal;
+  fee: Decimal;
+}
+
+export interface FillEvent {
+  id: string;
+  tradeId: string;
+  transactionHash: string;
+  logIndex: number;
+  /** Epoch ms. */
+  timestamp: number;
+  conditionId: string;
+  slug: string;
+  title: string;
+  eventSlug: string;
+  icon: string;
+  matchType: 'NORMAL' | 'MINT' | 'MERGE';
+  size: Decimal;
+  maker: LegEvent;
+  taker: LegEvent;
+}
+
+export interface MarketResolvedEvent {
+  conditionId: string;
+  market: SimMarket;
+  event: SimEvent;
+  winningOutcomeIndex: OutcomeIndex;
+  winningAssetId: string;
+  winningOutcome: string;
+  timestamp: number;
+}
+
+export interface OrderUpdateEvent {
+  kind: 'PLACEMENT' | 'UPDATE' | 'CANCELLATION';
+  order: views.OrderView;
+}
+
+export type FundRequest =
+  { pusd: string | Decimal } | { tokenId: string; size: string | Decimal; price?: string | Decimal };
+
+export interface WalletInfo {
+  address: string;
+  name: string;
+  pseudonym: string;
+  style: TraderStyle | 'market-maker' | 'external' | 'treasury';
+}
+
+const enum Kind {
+  Walk,
+  Snapshot,
+  Trader,
+  Quote,
+  Resolve,
+}
+
+interface Scheduled {
+  t: number;
+  seq: number;
+  kind: Kind;
+  idx: number;
+  market: SimMarket | null;
+  event: SimEvent | null;
+}
+
+type Listener<T> = (value: T) => void;
+
+export class Simulation {
+  readonly config: SimulationConfig;
+  readonly engine: MatchingEngine;
+  readonly history = new History();
+  readonly traders: Trader[] = [];
+  readonly makers: MarketMaker[] = [];
+  readonly treasury: string;
+
+  private clockMs: number;
+  private readonly rng: Prng;
+  private readonly walkRng: Prng;
+  private readonly agentRng: Prng;
+  private readonly schedRng: Prng;
+  private readonly resolveRng: Prng;
+  private readonly factory: MarketFactory;
+  private readonly queue: Scheduled[] = [];
+  private queueSeq = 0;
+  private readonly allEvents: SimEvent[] = [];
+  private readonly allMarkets: SimMarket[] = [];
+  private readonly truths = new Map<SimEvent, EventTruth>();
+  private readonly byCondition = new Map<string, SimMarket>();
+  private readonly byToken = new Map<string, SimMarket>();
+  private readonly bySlug = new Map<string, SimMarket>();
+  private readonly eventBySlug = new Map<string, SimEvent>();
+  private activeCache: SimMarket[] | null = null;
+  private readonly wallets = new Map<string, WalletInfo>();
+  private readonly fillListeners: Listener<FillEvent>[] = [];
+  private readonly bookListeners: Listener<string>[] = [];
+  private readonly resolvedListeners: Listener<MarketResolvedEvent>[] = [];
+  private readonly createdListeners: Listener<SimEvent>[] = [];
+  private readonly orderListeners: Listener<OrderUpdateEvent>[] = [];
+  private readonly ctx: AgentContext;
+
+  constructor(config: Partial<SimulationConfig> & { seed: number }) {
+    this.config = { ...DEFAULT_SIMULATION_CONFIG, ...config };
+    const cfg = this.config;
+    this.clockMs = cfg.startTime;
+    this.rng = new Prng(cfg.seed);
+    this.walkRng = this.rng.fork('walk');
+    this.agentRng = this.rng.fork('agents');
+    this.schedRng = this.rng.fork('schedule');
+    this.resolveRng = this.rng.fork('resolve');
+    const walletRng = this.rng.fork('wallets');
+    this.factory = new MarketFactory(this.rng.fork('catalog'), { feeRates: cfg.feeRates });
+    this.engine = new MatchingEngine({ seed: cfg.seed, clock: () => this.clockMs });
+    this.engine.hooks = {
+      onFill: (f) => this.onEngineFill(f),
+      onBook: (m) => this.onEngineBook(m),
+      onOrder: (o, kind) => {
+        if (this.orderListeners.length > 0) {
+          const e: OrderUpdateEvent = { kind, order: views.orderView(o) };
+          for (const l of this.orderListeners) l(e);
+        }
+      },
+    };
+    const nowOf = (): number => this.clockMs;
+    this.ctx = {
+      engine: this.engine,
+      get now() {
+        return nowOf();
+      },
+      rng: this.agentRng,
+      activeMarkets: () => this.activeMarkets(),
+      trueProb: (m) => this.truthOf(m),
+    };
+
+    this.treasury = `0x${hashHex(cfg.seed, 0, 0x7472, 20)}`;
+    this.wallets.set(this.treasury, {
+      address: this.treasury,
+      name: 'treasury',
+      pseudonym: 'Simulator-Treasury',
+      style: 'treasury',
+    });
+
+    for (let i = 0; i < cfg.marketMakers; i++) {
+      const address = `0x${walletRng.hex(20)}`;
+      const name = `mm-${i + 1}`;
+      const p = cfg.makerParams;
+      const params: MakerParams = {
+        ...p,
+        halfSpread: p.halfSpread * walletRng.uniform(0.8, 1.5),
+        levelSize: Math.round(p.levelSize * walletRng.uniform(0.6, 1.4)),
+      };
+      const mm = new MarketMaker(address, name, params, this.engine);
+      this.makers.push(mm);
+      this.registerWallet(address, name, 'market-maker', walletRng);
+      this.engine.fundPusdMicro(address, cfg.makerBankroll * MICRO);
+    }
+    for (const style of TRADER_STYLES) {
+      const profile = cfg.styles[style];
+      for (let i = 0; i < cfg.traders[style]; i++) {
+        const address = `0x${walletRng.hex(20)}`;
+        const name = `${style}-${i + 1}`;
+        const t = new Trader(address, name, style, profile, this.engine);
+        this.traders.push(t);
+        this.registerWallet(address, name, style, walletRng);
+        const bankroll = Math.round(walletRng.uniform(profile.bankroll[0], profile.bankroll[1]));
+        this.engine.fundPusdMicro(address, bankroll * MICRO);
+      }
+    }
+
+    const maxLife = cfg.marketLifetimeDays[1] * DAY_MS;
+    for (let i = 0; i < cfg.binaryMarkets; i++) this.openEvent(false, this.schedRng.uniform(DAY_MS, maxLife));
+    for (let i = 0; i < cfg.negRiskEvents; i++) this.openEvent(true, this.schedRng.uniform(DAY_MS, maxLife));
+
+    this.schedule(this.clockMs + cfg.walkIntervalMs, Kind.Walk, 0, null, null);
+    this.schedule(this.clockMs, Kind.Snapshot, 0, null, null);
+    for (let i = 0; i < this.traders.length; i++) this.scheduleTrader(i);
+    for (const m of this.allMarkets) this.sampleMarket(m);
+  }
+
+  // ================================================================= time
+
+  get now(): number {
+    return this.clockMs;
+  }
+
+  step(dtMs: number): void {
+    this.advanceTo(this.clockMs + dtMs);
+  }
+
+  /** Runs every scheduled event up to and including `t`, then sets the clock to `t`. */
+  advanceTo(t: number): void {
+    if (t < this.clockMs) throw new RangeError('the simulated clock cannot go backwards');
+    const q = this.queue;
+    while (q.length > 0 && (q[0] as Scheduled).t <= t) {
+      const e = popQueue(q);
+      this.clockMs = e.t;
+      this.engine.expireOrders(e.t);
+      this.dispatch(e);
+    }
+    this.clockMs = t;
+    this.engine.expireOrders(t);
+  }
+
+  private dispatch(e: Scheduled): void {
+    const cfg = this.config;
+    switch (e.kind) {
+      case Kind.Walk: {
+        for (const ev of this.allEvents) {
+          if (ev.closed) continue;
+          (this.truths.get(ev) as EventTruth).step(cfg.walkIntervalMs, cfg.walk, this.walkRng);
+          for (const m of ev.markets) this.sampleMarket(m);
+        }
+        this.schedule(e.t + cfg.walkIntervalMs, Kind.Walk, 0, null, null);
+        break;
+      }
+      case Kind.Snapshot:
+        this.history.snapshot(e.t, this.engine.ledger.accounts.values(), (a) => this.equityMicro(a));
+        this.schedule(e.t + cfg.snapshotIntervalMs, Kind.Snapshot, 0, null, null);
+        break;
+      case Kind.Trader:
+        (this.traders[e.idx] as Trader).act(this.ctx);
+        this.scheduleTrader(e.idx);
+        break;
+      case Kind.Quote: {
+        const m = e.market as SimMarket;
+        if (m.closed) {
+          (this.makers[e.idx] as MarketMaker).forget(m.engine as EngineMarket);
+          break;
+        }
+        (this.makers[e.idx] as MarketMaker).requote(this.ctx, m);
+        this.schedule(e.t + this.schedRng.exponential(1 / cfg.requoteMeanMs), Kind.Quote, e.idx, m, null);
+        break;
+      }
+      case Kind.Resolve:
+        this.resolveEvent(e.event as SimEvent);
+        break;
+    }
+  }
+
+  private scheduleTrader(i: number): void {
+    const rate = (this.traders[i] as Trader).profile.ratePerDay / DAY_MS;
+    this.schedule(this.clockMs + this.schedRng.exponential(rate), Kind.Trader, i, null, null);
+  }
+
+  private schedule(
+    t: number,
+    kind: Kind,
+    idx: number,
+    market: SimMarket | null,
+    event: SimEvent | null,
+  ): void {
+    pushQueue(this.queue, { t: Math.ceil(t), seq: this.queueSeq++, kind, idx, market, event });
+  }
+
+  // ================================================================= markets
+
+  private openEvent(negRisk: boolean, lifetimeMs: number): SimEvent {
+    const cfg = this.config;
+    const end = Math.round(this.clockMs + lifetimeMs);
+    const n = negRisk ? this.schedRng.intBetween(cfg.outcomesPerEvent[0], cfg.outcomesPerEvent[1]) : 1;
+    const ev = negRisk ? this.factory.negRisk(this.clockMs, end, n) : this.factory.binary(this.clockMs, end);
+    this.truths.set(ev, new EventTruth(negRisk, ev.markets.length, this.walkRng));
+    this.allEvents.push(ev);
+    this.eventBySlug.set(ev.slug, ev);
+    for (const m of ev.markets) {
+      m.engine = this.engine.addMarket({
+        conditionId: m.conditionId,
+        tokenIds: m.clobTokenIds,
+        outcomes: m.outcomes,
+        tickSize: m.tickSize,
+        minOrderSize: m.minOrderSize,
+        feeRateBps: m.feeRateBps,
+        negRisk: m.negRisk,
+        labels: {
+          slug: m.slug,
+          title: m.question,
+          eventSlug: ev.slug,
+          icon: m.icon,
+          endDate: new Date(m.endDate).toISOString(),
+        },
+      });
+      this.allMarkets.push(m);
+      this.byCondition.set(m.conditionId, m);
+      this.byToken.set(m.clobTokenIds[0], m);
+      this.byToken.set(m.clobTokenIds[1], m);
+      this.bySlug.set(m.slug, m);
+      this.assignMakers(m);
+    }
+    this.activeCache = null;
+    this.schedule(end, Kind.Resolve, 0, null, ev);
+    for (const l of this.createdListeners) l(ev);
+    return ev;
+  }
+
+  private assignMakers(m: SimMarket): void {
+    const n = Math.min(this.config.makersPerMarket, this.makers.length);
+    const chosen = new Set<number>();
+    while (chosen.size < n) chosen.add(this.schedRng.int(this.makers.length));
+    for (const i of [...chosen].sort((a, b) => a - b)) {
+      (this.makers[i] as MarketMaker).requote(this.ctx, m);
+      this.schedule(
+        this.clockMs + this.schedRng.exponential(1 / this.config.requoteMeanMs),
+        Kind.Quote,
+        i,
+        m,
+        null,
+      );
+    }
+  }
+
+  private resolveEvent(ev: SimEvent): void {
+    const truth = this.truths.get(ev) as EventTruth;
+    const w = truth.drawWinner(this.resolveRng);
+    ev.closed = true;
+    for (let i = 0; i < ev.markets.length; i++) {
+      const m = ev.markets[i] as SimMarket;
+      const winner: OutcomeIndex = ev.negRisk ? (i === w ? 0 : 1) : (w as OutcomeIndex);
+      this.engine.resolveMarket(m.conditionId, winner);
+      m.closed = true;
+      m.closedTime = this.clockMs;
+      m.winner = winner;
+      for (const mm of this.makers) mm.forget(m.engine as EngineMarket);
+    }
+    this.activeCache = null;
+    for (const m of ev.markets) {
+      const e: MarketResolvedEvent = {
+        conditionId: m.conditionId,
+        market: m,
+        event: ev,
+        winningOutcomeIndex: m.winner as OutcomeIndex,
+        winningAssetId: m.clobTokenIds[m.winner as OutcomeIndex],
+        winningOutcome: m.outcomes[m.winner as OutcomeIndex],
+        timestamp: this.clockMs,
+      };
+      for (const l of this.resolvedListeners) l(e);
+    }
+    // Keep the number of open markets steady.
+    const [lo, hi] = this.config.marketLifetimeDays;
+    this.openEvent(ev.negRisk, this.schedRng.uniform(lo * DAY_MS, hi * DAY_MS));
+  }
+
+  private sampleMarket(m: SimMarket): void {
+    if (m.engine === null || m.closed) return;
+    this.history.samplePrice(m.engine.idx, this.clockMs, this.markMicro(m.engine, 0));
+  }
+
+  private truthOf(m: SimMarket): number {
+    const truth = this.truths.get(m.event) as EventTruth;
+    return truth.prob(m.event.markets.indexOf(m));
+  }
+
+  activeMarkets(): readonly SimMarket[] {
+    this.activeCache ??= this.allMarkets.filter((m) => !m.closed);
+    return this.activeCache;
+  }
+
+  /** All markets ever opened (closed ones included), oldest first. */
+  markets(): readonly SimMarket[] {
+    return this.allMarkets;
+  }
+
+  events(): readonly SimEvent[] {
+    return this.allEvents;
+  }
+
+  marketByCondition(conditionId: string): SimMarket | undefined {
+    return this.byCondition.get(conditionId);
+  }
+
+  marketByToken(tokenId: string): SimMarket | undefined {
+    return this.byToken.get(tokenId);
+  }
+
+  marketBySlug(slug: string): SimMarket | undefined {
+    return this.bySlug.get(slug);
+  }
+
+  eventBySlugOrId(key: string): SimEvent | undefined {
+    return this.eventBySlug.get(key) ?? this.allEvents.find((e) => e.id === key);
+  }
+
+  /** The hidden probability that a market resolves YES (for tests and debugging only). */
+  trueProbability(conditionId: string): number | undefined {
+    const m = this.byCondition.get(conditionId);
+    return m === undefined || m.closed ? undefined : this.truthOf(m);
+  }
+
+  // ================================================================= subscriptions
+
+  /** Each fill (one maker order × one taker order) with both legs. Returns an unsubscribe. */
+  onFill(cb: Listener<FillEvent>): () => void {
+    return subscribe(this.fillListeners, cb);
+  }
+
+  /** Called with a token id whenever that token's book changed (both tokens of a market). */
+  onBookChange(cb: Listener<string>): () => void {
+    return subscribe(this.bookListeners, cb);
+  }
+
+  onMarketResolved(cb: Listener<MarketResolvedEvent>): () => void {
+    return subscribe(this.resolvedListeners, cb);
+  }
+
+  onMarketCreated(cb: Listener<SimEvent>): () => void {
+    return subscribe(this.createdListeners, cb);
+  }
+
+  /** Order placement / partial fill / cancellation (WS user channel `order` events). */
+  onOrderUpdate(cb: Listener<OrderUpdateEvent>): () => void {
+    return subscribe(this.orderListeners, cb);
+  }
+
+  private onEngineFill(f: Fill): void {
+    this.history.record(f);
+    if (this.fillListeners.length > 0) {
+      const e = views.fillEvent(f);
+      for (const l of this.fillListeners) l(e);
+    }
+  }
+
+  private onEngineBook(m: EngineMarket): void {
+    if (this.bookListeners.length === 0) return;
+    for (const l of this.bookListeners) {
+      l(m.tokenIds[0]);
+      l(m.tokenIds[1]);
+    }
+  }
+
+  // ================================================================= trading (external API)
+
+  /** Places an order exactly as synthetic traders do (same engine entry point). */
+  placeOrder(req: OrderRequest): PlaceResult {
+    if (!this.wallets.has(req.maker.toLowerCase())) this.registerExternal(req.maker);
+    return this.engine.placeOrder(req);
+  }
+
+  cancelOrder(orderId: string, maker?: string): CancelResult {
+    return this.engine.cancelOrder(orderId, maker);
+  }
+
+  cancelOrders(orderIds: readonly string[], maker?: string): CancelResult {
+    return this.engine.cancelOrders(orderIds, maker);
+  }
+
+  cancelAll(maker: string, filter?: { conditionId?: string; tokenId?: string }): CancelResult {
+    return this.engine.cancelAll(maker, filter);
+  }
+
+  getOrder(orderId: string): views.OrderView | undefined {
+    const o = this.engine.getOrder(orderId);
+    return o === undefined ? undefined : views.orderView(o);
+  }
+
+  openOrders(maker: string, filter?: { conditionId?: string; tokenId?: string }): views.OrderView[] {
+    return this.engine.openOrders(maker, filter).map(views.orderView);
+  }
+
+  /** Funds a wallet with pUSD, or with outcome tokens (backed by new collateral, see Ledger). */
+  fund(address: string, req: FundRequest): void {
+    if (!this.wallets.has(address.toLowerCase())) this.registerExternal(address);
+    if ('pusd' in req) this.engine.fundPusd(address, req.pusd);
+    else this.engine.fundTokens(address, req.tokenId, req.size, req.price ?? '0.5', this.treasury);
+  }
+
+  split(address: string, conditionId: string, size: string | Decimal): string {
+    return this.engine.split(address, conditionId, size);
+  }
+
+  merge(address: string, conditionId: string, size: string | Decimal): string {
+    return this.engine.merge(address, conditionId, size);
+  }
+
+  /** pUSD balance, reserved by open orders, and available (production `/balance-allowance`). */
+  balance(address: string): { balance: Decimal; reserved: Decimal; available: Decimal } {
+    const a = this.engine.ledger.peek(address);
+    return {
+      balance: fromMicro(a?.pusdMicro ?? 0),
+      reserved: fromMicro(a?.reservedMicro ?? 0),
+      available: fromMicro(a?.availableMicro ?? 0),
+    };
+  }
+
+  tokenBalance(
+    address: string,
+    tokenId: string,
+  ): { balance: Decimal; reserved: Decimal; available: Decimal } {
+    const t = this.engine.token(tokenId);
+    const h =
+      t === undefined ? undefined : this.engine.ledger.peek(address)?.peekHolding(t.market, t.outcome);
+    return {
+      balance: fromMicro(h?.balanceMicro ?? 0),
+      reserved: fromMicro(h?.reservedMicro ?? 0),
+      available: fromMicro(h?.availableMicro ?? 0),
+    };
+  }
+
+  // ================================================================= market data
+
+  getBook(tokenId: string): BookSnapshot {
+    return this.engine.getBook(tokenId);
+  }
+
+  midpoint(tokenId: string): Decimal | null {
+    return this.engine.midpoint(tokenId);
+  }
+
+  spread(tokenId: string): Decimal | null {
+    return this.engine.spread(tokenId);
+  }
+
+  bestBidAsk(tokenId: string): { bid: Decimal | null; ask: Decimal | null } {
+    return this.engine.bestBidAsk(tokenId);
+  }
+
+  lastTradePrice(tokenId: string): { price: Decimal; side: 'BUY' | 'SELL' | '' } {
+    return this.engine.lastTradePrice(tokenId);
+  }
+
+  /** Current display price of a token: midpoint when the spread ≤ 0.10, else the last trade. */
+  price(tokenId: string): Decimal {
+    const t = this.engine.token(tokenId);
+    if (t === undefined) throw new Error('No orderbook exists for the requested token id');
+    return fromMicro(Math.round(this.markMicro(t.market, t.outcome)));
+  }
+
+  /** Price history of a token (`/prices-history`): samples (t in epoch s) at ≥ fidelity minutes. */
+  priceHistory(
+    tokenId: string,
+    q: { startTs?: number; endTs?: number; fidelityMinutes?: number } = {},
+  ): { t: number; p: Decimal }[] {
+    return views.priceHistory(this.viewContext(), tokenId, q);
+  }
+
+  // ================================================================= Data API views
+
+  trades(q: views.TradesQuery = {}): views.TradeRow[] {
+    return views.trades(this.viewContext(), q);
+  }
+
+  activity(q: views.ActivityQuery): views.ActivityRow[] {
+    return views.activity(this.viewContext(), q);
+  }
+
+  positions(user: string, q: views.PositionsQuery = {}): views.PositionRow[] {
+    return views.positions(this.viewContext(), user, q);
+  }
+
+  closedPositions(user: string, q: { markets?: readonly string[] } = {}): views.ClosedPositionRow[] {
+    return views.closedPositions(this.viewContext(), user, q);
+  }
+
+  /** Marked value of a wallet's open positions (`/value`). */
+  portfolioValue(user: string, markets?: readonly string[]): Decimal {
+    return views.portfolioValue(this.viewContext(), user, markets);
+  }
+
+  leaderboard(q: views.LeaderboardQuery = {}): views.LeaderboardRow[] {
+    return views.leaderboard(this.viewContext(), q);
+  }
+
+  holders(conditionId: string, limit = 20): views.HoldersRow[] {
+    return views.holders(this.viewContext(), conditionId, limit);
+  }
+
+  /** Lifetime P&L of a wallet: pUSD + marked positions − net funding. */
+  pnl(address: string): Decimal {
+    const a = this.engine.ledger.peek(address);
+    return fromMicro(a === undefined ? 0 : Math.round(this.equityMicro(a) - a.fundedMicro));
+  }
+
+  pnlMicro(address: string): number {
+    const a = this.engine.ledger.peek(address);
+    return a === undefined ? 0 : this.equityMicro(a) - a.fundedMicro;
+  }
+
+  wallet(address: string): WalletInfo | undefined {
+    return this.wallets.get(address.toLowerCase());
+  }
+
+  walletList(): WalletInfo[] {
+    return [...this.wallets.values()];
+  }
+
+  /** Ledger conservation / collateralisation check. */
+  audit(): AuditResult {
+    return this.engine.ledger.audit();
+  }
+
+  // ================================================================= internals
+
+  /** Mark price of a token in micro (may be a half-micro): mid if spread ≤ 0.10, else last. */
+  markMicro(em: EngineMarket, outcome: OutcomeIndex): number {
+    if (em.resolved) return em.winner === outcome ? MICRO : 0;
+    const b = em.book.bestPrices(outcome);
+    if (b.bidMicro > 0 && b.askMicro > 0 && b.askMicro - b.bidMicro <= 100_000)
+      return (b.bidMicro + b.askMicro) / 2;
+    const last = em.lastPriceMicro[outcome];
+    if (last > 0) return last;
+    if (b.bidMicro > 0 && b.askMicro > 0) return (b.bidMicro + b.askMicro) / 2;
+    return MICRO / 2;
+  }
+
+  private equityMicro(a: Account): number {
+    let v = a.pusdMicro;
+    for (const h of a.holdings.values()) {
+      if (h.balanceMicro > 0) v += (h.balanceMicro * this.markMicro(h.market, h.outcome)) / MICRO;
+    }
+    return v;
+  }
+
+  private viewContext(): views.ViewContext {
+    return {
+      engine: this.engine,
+      history: this.history,
+      now: this.clockMs,
+      treasury: this.treasury,
+      marketOf: (em) => this.allMarkets[em.idx] as SimMarket,
+      byCondition: (cid) => this.byCondition.get(cid),
+      byToken: (tid) => this.byToken.get(tid),
+      markMicro: (em, o) => this.markMicro(em, o),
+      equityMicro: (a) => this.equityMicro(a),
+      wallet: (addr) => this.wallets.get(addr),
+    };
+  }
+
+  private registerWallet(address: string, name: string, style: WalletInfo['style'], rng: Prng): void {
+    this.wallets.set(address, { address, name, pseudonym: pseudonym(rng), style });
+  }
+
+  private registerExternal(address: string): void {
+    const a = address.toLowerCase();
+    this.wallets.set(a, { address: a, name: '', pseudonym: '', style: 'external' });
+  }
+}
+
+const ADJ = [
+  'Calm',
+  'Brave',
+  'Swift',
+  'Quiet',
+  'Lucky',
+  'Bold',
+  'Clever',
+  'Sunny',
+  'Misty',
+  'Rapid',
+  'Gentle',
+  'Wild',
+];
+const ANIMAL = [
+  'Otter',
+  'Falcon',
+  'Badger',
+  'Lynx',
+  'Heron',
+  'Marten',
+  'Gecko',
+  'Bison',
+  'Puffin',
+  'Orca',
+  'Ibis',
+  'Yak',
+];
+
+function pseudonym(rng: Prng): string {
+  return `${rng.pick(ADJ)}-${rng.pick(ANIMAL)}`;
+}
+
+function subscribe<T>(list: Listener<T>[], cb: Listener<T>): () => void {
+  list.push(cb);
+  return () => {
+    const i = list.indexOf(cb);
+    if (i >= 0) list.splice(i, 1);
+  };
+}
+
+function before(a: Scheduled, b: Scheduled): boolean {
+  return a.t < b.t || (a.t === b.t && a.seq < b.seq);
+}
+
+function pushQueue(h: Scheduled[], e: Scheduled): void {
+  h.push(e);
+  let i = h.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(h[i] as Scheduled, h[p] as Scheduled)) break;
+    [h[i], h[p]] = [h[p] as Scheduled, h[i] as Scheduled];
+    i = p;
+  }
+}
+
+function popQueue(h: Scheduled[]): Scheduled {
+  const top = h[0] as Scheduled;
+  const last = h.pop() as Scheduled;
+  if (h.length > 0) {
+    h[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && before(h[l] as Scheduled, h[m] as Scheduled)) m = l;
+      if (r < h.length && before(h[r] as Scheduled, h[m] as Scheduled)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m] as Scheduled, h[i] as Scheduled];
+      i = m;
+    }
+  }
+  return top;
+}
+
+// Re-exported for convenience of the server layer.
+export type { EngineOrder, OrderRequest, PlaceResult, CancelResult, BookSnapshot };
