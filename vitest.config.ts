@@ -10,6 +10,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Simulated months and signed-order tables are CPU-bound; 2 busy cores need room.
+          testTimeout: 30_000,
         },
       },
       {

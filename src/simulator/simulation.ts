@@ -399,9 +399,27 @@ export class Simulation {
     }
   }
 
-  private resolveEvent(ev: SimEvent): void {
+  /**
+   * Resolves a market now instead of at its end date (the server's `/sim/resolve`). A binary
+   * market resolves to the given outcome; in a neg-risk event only "Yes" is meaningful (it names
+   * the event's winner, and every other market of the event resolves "No").
+   */
+  resolveNow(conditionId: string, winner: OutcomeIndex): void {
+    const m = this.byCondition.get(conditionId);
+    if (m === undefined) throw new Error('market not found');
+    if (m.closed) throw new Error('market already resolved');
+    const ev = m.event;
+    if (ev.negRisk && winner !== 0) {
+      throw new Error('a neg-risk market can only be resolved to Yes (its event resolves with it)');
+    }
+    this.resolveEvent(ev, ev.negRisk ? ev.markets.indexOf(m) : winner);
+  }
+
+  private resolveEvent(ev: SimEvent, forcedWinner?: number): void {
+    // Already resolved early by resolveNow: the end-date entry in the queue has nothing to do.
+    if (ev.closed) return;
     const truth = this.truths.get(ev) as EventTruth;
-    const w = truth.drawWinner(this.resolveRng);
+    const w = forcedWinner ?? truth.drawWinner(this.resolveRng);
     ev.closed = true;
     for (let i = 0; i < ev.markets.length; i++) {
       const m = ev.markets[i] as SimMarket;

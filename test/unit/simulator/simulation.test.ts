@@ -46,7 +46,7 @@ describe('simulation: determinism', () => {
     expect(b).toEqual(a);
     const c = fingerprint(new Simulation({ ...SMALL, seed: 12 }), 2);
     expect(c.slice(0, 50)).not.toEqual(a.slice(0, 50));
-  });
+  }, 60_000);
 
   it('gives wallets, markets and ids the production shapes', () => {
     const sim = new Simulation({ ...SMALL, seed: 5 });

@@ -1,0 +1,135 @@
+// Fault injection for the simulated venue (`POST /sim/faults`). Decisions come from a seeded PRNG,
+// so a given seed and request order give the same faults. HTTP faults apply to Polymarket's
+// surface (CLOB, Gamma, Data API), never to `/sim/`.
+import { z } from 'zod';
+import { Prng, hashSeed } from '../engine/prng.ts';
+
+const rate = z.number().min(0).max(1);
+
+export const FaultPatchSchema = z
+  .object({
+    /** Added latency before every faulted request is handled, ms. */
+    latencyMs: z.number().int().min(0).max(60_000),
+    /** Uniform extra latency in [0, jitter], ms. */
+    latencyJitterMs: z.number().int().min(0).max(60_000),
+    /** Probability that a request is answered 429 `Too Many Requests` (not processed). */
+    rate429: rate,
+    /** Probability of a 425 (matching engine restarting; not processed). */
+    rate425: rate,
+    /** Probability of a 5xx (not processed). */
+    rate5xx: rate,
+    /** Which 5xx status the 5xx faults use. */
+    status5xx: z.union([z.literal(500), z.literal(502), z.literal(503)]),
+    /** Probability that an accepted order's response is dropped (the connection is destroyed). */
+    dropResponseRate: rate,
+    /** The next N order placements are processed and accepted, then their responses dropped. */
+    dropNextOrderResponses: z.number().int().min(0).max(1_000_000),
+    /** Websockets stay open but nothing is sent on them (no events, no PONG). */
+    silentStreams: z.boolean(),
+    /** Path prefixes the HTTP faults apply to (default: every non-/sim path). */
+    paths: z.array(z.string().startsWith('/')).max(100),
+  })
+  .partial()
+  .strict();
+
+export type FaultPatch = z.infer<typeof FaultPatchSchema>;
+
+export interface FaultState {
+  latencyMs: number;
+  latencyJitterMs: number;
+  rate429: number;
+  rate425: number;
+  rate5xx: number;
+  status5xx: 500 | 502 | 503;
+  dropResponseRate: number;
+  dropNextOrderResponses: number;
+  silentStreams: boolean;
+  paths: string[];
+}
+
+export const NO_FAULTS: Readonly<FaultState> = Object.freeze({
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  rate429: 0,
+  rate425: 0,
+  rate5xx: 0,
+  status5xx: 500,
+  dropResponseRate: 0,
+  dropNextOrderResponses: 0,
+  silentStreams: false,
+  paths: [],
+});
+
+export type HttpFault =
+  | { kind: 'none'; delayMs: number }
+  | { kind: 'status'; delayMs: number; status: number; body: { error: string }; retryAfter?: string };
+
+export class Faults {
+  private state: FaultState = { ...NO_FAULTS, paths: [] };
+  private readonly rng: Prng;
+
+  constructor(seed: number) {
+    this.rng = new Prng(hashSeed(seed, 'faults'));
+  }
+
+  get current(): Readonly<FaultState> {
+    return this.state;
+  }
+
+  /** Applies a partial update; `reset: true` semantics are the caller's (pass NO_FAULTS first). */
+  update(patch: FaultPatch): FaultState {
+    this.state = { ...this.state, ...patch, paths: patch.paths ?? this.state.paths };
+    return this.state;
+  }
+
+  reset(): FaultState {
+    this.state = { ...NO_FAULTS, paths: [] };
+    return this.state;
+  }
+
+  private applies(path: string): boolean {
+    if (path.startsWith('/sim/') || path === '/sim') return false;
+    const p = this.state.paths;
+    return p.length === 0 || p.some((prefix) => path.startsWith(prefix));
+  }
+
+  /** Decides the fault for one HTTP request (latency, and maybe an error status instead). */
+  forRequest(path: string): HttpFault {
+    if (!this.applies(path)) return { kind: 'none', delayMs: 0 };
+    const s = this.state;
+    const delayMs =
+      s.latencyMs + (s.latencyJitterMs > 0 ? Math.floor(this.rng.next() * (s.latencyJitterMs + 1)) : 0);
+    if (s.rate429 > 0 && this.rng.next() < s.rate429) {
+      return { kind: 'status', delayMs, status: 429, body: { error: 'Too Many Requests' }, retryAfter: '1' };
+    }
+    if (s.rate425 > 0 && this.rng.next() < s.rate425) {
+      return { kind: 'status', delayMs, status: 425, body: { error: 'matching engine is restarting' } };
+    }
+    if (s.rate5xx > 0 && this.rng.next() < s.rate5xx) {
+      const status = s.status5xx;
+      const error =
+        status === 503
+          ? 'Trading is currently disabled. Check polymarket.com for updates'
+          : status === 502
+            ? 'Bad Gateway'
+            : 'Internal Server Error';
+      return { kind: 'status', delayMs, status, body: { error } };
+    }
+    return { kind: 'none', delayMs };
+  }
+
+  /** Whether the response to an accepted order placement is to be dropped (consumes a count). */
+  dropOrderResponse(path: string): boolean {
+    if (!this.applies(path)) return false;
+    const s = this.state;
+    if (s.dropNextOrderResponses > 0) {
+      s.dropNextOrderResponses--;
+      return true;
+    }
+    return s.dropResponseRate > 0 && this.rng.next() < s.dropResponseRate;
+  }
+
+  get silent(): boolean {
+    return this.state.silentStreams;
+  }
+}
