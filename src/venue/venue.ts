@@ -156,6 +156,17 @@ export type PlaceOrderRequest = {
   readonly expiresAt?: number;
   /** GTC/GTD only: reject instead of trading if the order would cross. */
   readonly postOnly?: boolean;
+  /**
+   * Creation time of the order's identity, epoch ms: the live adapter signs it as the order's
+   * `timestamp`, so together with the clientOrderId-derived salt it fixes the order hash (=
+   * Polymarket's order id) before anything is sent. The caller persists it with the order's identity
+   * (the copy engine: the queue row's claim time) and passes the same value on every attempt, also
+   * after a restart; then a re-send is byte-identical and the exchange de-duplicates it. When absent,
+   * the live adapter uses the time of the first attempt it sees and remembers it for the process
+   * lifetime only. Adapters that sign nothing (paper) ignore it; it is not part of the order's
+   * economics, so it does not take part in the `client_order_id_conflict` check.
+   */
+  readonly signedAtMs?: number;
 } & OrderQuantity;
 
 /**
