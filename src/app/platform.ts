@@ -7,8 +7,15 @@ import { createDb, type DbHandle } from '../db/client.ts';
 import { ensureTradesPartitions } from '../db/maintenance.ts';
 import { migrateUp } from '../db/migrator.ts';
 import { resolveDatabase } from '../db/resolve-database.ts';
-import { buildHttpApp } from '../http/app.ts';
+import { buildHttpApp, type ReadinessCheck } from '../http/app.ts';
 import type { Logger } from '../observability/logger.ts';
+import { Redis } from 'ioredis';
+import { AccessTokens, deriveAccessTokenKey } from '../auth/access-tokens.ts';
+import { systemClock } from '../auth/clock.ts';
+import { createLogMailer, createSmtpMailer } from '../auth/mailers.ts';
+import { registerApi } from '../http/api/register-api.ts';
+import { verificationUnavailable } from '../services/credential-verifier.ts';
+import { resolveMasterKey } from '../vault/master-key.ts';
 
 export interface RunningPlatform {
   url: string;
@@ -46,9 +53,47 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     }
     await ensureTradesPartitions(db.db, config.trades.partitionsAhead);
 
-    const app = buildHttpApp({
+    const masterKey = await resolveMasterKey(
+      { configured: config.vault.masterKey, nodeEnv: config.nodeEnv, dataDir: config.dataDir },
       logger,
-      checks: [{ name: 'database', check: async () => void (await sql`SELECT 1`.execute(db.db)) }],
+    );
+    const checks: ReadinessCheck[] = [
+      { name: 'database', check: async () => void (await sql`SELECT 1`.execute(db.db)) },
+    ];
+    let redis: Redis | undefined;
+    if (config.redisUrl) {
+      const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+      client.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+      cleanups.push({ name: 'redis', fn: async () => void client.disconnect() });
+      checks.push({ name: 'redis', check: async () => void (await client.ping()) });
+      redis = client;
+    }
+    const smtp = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
+    if (smtp) cleanups.push({ name: 'smtp', fn: async () => smtp.close() });
+    const app = buildHttpApp({ logger, checks, trustProxy: config.api.trustProxy });
+    await registerApi(app, {
+      db: db.db,
+      clock: systemClock,
+      logger,
+      accessTokens: new AccessTokens(
+        deriveAccessTokenKey(masterKey.bytes()),
+        config.api.accessTokenTtlSeconds,
+        systemClock,
+      ),
+      // Outside production the log is the mail transport and prints the link (docs/api.md).
+      mailer: smtp ?? createLogMailer(logger, { includeLinks: config.nodeEnv !== 'production' }),
+      masterKey,
+      // The live verifier (an authenticated balance-allowance call) is wired here when the live
+      // Polymarket adapter lands; until then credentials are refused rather than stored unchecked.
+      credentialVerifier: verificationUnavailable,
+      ...(redis ? { redis } : {}),
+      settings: {
+        publicUrl: config.api.publicUrl,
+        corsOrigins: config.api.corsOrigins,
+        bodyLimitBytes: config.api.bodyLimitBytes,
+        rateLimit: config.api.rateLimit,
+        refreshTokenTtlDays: config.api.refreshTokenTtlDays,
+      },
     });
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push({ name: 'http', fn: () => app.close() });

@@ -4,6 +4,7 @@ import { loadConfig, ConfigError, type Config } from '../config/config.ts';
 import { createLogger } from '../observability/logger.ts';
 import { registerMigrateCommands } from './migrate-commands.ts';
 import { registerDbCommands } from './db-commands.ts';
+import { registerVaultCommands } from './vault-commands.ts';
 import { registerSimulatorCommand } from './simulator-command.ts';
 import { installSignalHandlers, startPlatform } from '../app/platform.ts';
 
@@ -47,6 +48,7 @@ program
 
 registerMigrateCommands(program, configOrExit);
 registerDbCommands(program, configOrExit);
+registerVaultCommands(program, configOrExit);
 registerSimulatorCommand(program);
 
 await program.parseAsync(process.argv);

@@ -46,6 +46,9 @@ export interface UsersTable {
   created_at: TimestampDefault;
   updated_at: TimestampDefault;
   last_login_at: Timestamp | null;
+  role: ColumnType<UserRole, UserRole | undefined, UserRole>; // added by 0020-accounts-and-sessions
+  failed_login_attempts: Generated<number>; // added by 0020-accounts-and-sessions
+  locked_until: Timestamp | null; // added by 0020-accounts-and-sessions
 }
 
 export interface PolymarketApiKeysTable {
@@ -72,6 +75,9 @@ export interface PolymarketApiKeysTable {
   created_at: TimestampDefault;
   updated_at: TimestampDefault;
   expires_at: Timestamp | null;
+  wrapped_data_key: Buffer | null; // added by 0021-credentials-vault
+  master_key_id: string | null; // added by 0021-credentials-vault
+  key_hint: string | null; // added by 0021-credentials-vault
 }
 
 export interface TradersTable {
@@ -129,6 +135,9 @@ export interface CopyRelationshipsTable {
   updated_at: TimestampDefault;
   paused_at: Timestamp | null;
   last_trade_copied_at: Timestamp | null;
+  mode: ColumnType<CopyMode, CopyMode | undefined, CopyMode>; // added by 0022-follow-mode
+  stopped_at: Timestamp | null; // added by 0022-follow-mode
+  stop_positions: StopPositions | null; // added by 0022-follow-mode
 }
 
 export interface TradesTable {
@@ -163,6 +172,14 @@ export interface TradesTable {
   entry_timestamp: Timestamp;
   exit_timestamp: Timestamp | null;
   updated_at: TimestampDefault;
+  // Added by 0006-copy-engine.
+  fill_key: string | null;
+  source_fill_key: string | null;
+  asset_id: string | null;
+  outcome: string | null;
+  side: 'BUY' | 'SELL' | null;
+  queue_id: string | null;
+  detected_at: Timestamp | null;
 }
 
 export interface TradeQueueTable {
@@ -187,6 +204,134 @@ export interface TradeQueueTable {
   started_at: Timestamp | null;
   completed_at: Timestamp | null;
   expires_at: Timestamp | null;
+  // Added by 0006-copy-engine.
+  source_fill_key: string | null;
+  side: ColumnType<'BUY' | 'SELL', 'BUY' | 'SELL' | undefined, 'BUY' | 'SELL'>;
+  asset_id: string | null;
+  notional_usd: string | null;
+  mode: ColumnType<CopyMode, CopyMode | undefined, CopyMode>;
+  purpose: ColumnType<QueuePurpose, QueuePurpose | undefined, QueuePurpose>;
+  lease_expires_at: Timestamp | null;
+  signed_at: Timestamp | null;
+  venue_order_id: string | null;
+  // Added by 0008-execution-controls.
+  limit_price: string | null;
+  order_size: string | null;
+  order_amount: string | null;
+  reserved_spend_usd: string | null;
+  api_key_id: string | null;
+}
+
+export interface IngestCheckpointsTable {
+  source: string;
+  wallet_address: string;
+  last_fill_at: Timestamp;
+  updated_at: TimestampDefault;
+}
+
+export interface PlatformControlsTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  kill_switch: Generated<boolean>;
+  kill_switch_reason: string | null;
+  updated_at: TimestampDefault;
+  updated_by: string | null;
+}
+
+export type QueuePurpose = 'copy' | 'stop_loss' | 'take_profit' | 'close' | 'resolution';
+export type DecisionOutcome = 'queued' | 'executed' | 'failed' | 'skipped';
+export type FillSource = 'rtds' | 'data_api' | 'chain' | 'test';
+
+export interface LeaderFillsTable {
+  fill_key: string;
+  trader_wallet_address: string;
+  transaction_hash: string;
+  asset_id: string;
+  condition_id: string;
+  side: 'BUY' | 'SELL';
+  price: Numeric;
+  size: Numeric;
+  occurrence: number;
+  outcome: string | null;
+  outcome_index: number | null;
+  market_slug: string | null;
+  event_slug: string | null;
+  market_title: string | null;
+  filled_at: Timestamp;
+  detected_at: TimestampDefault;
+  source: FillSource;
+  trade_id: string | null;
+  followers_queued: Generated<number>;
+  followers_skipped: Generated<number>;
+}
+
+export interface CopyPositionsTable {
+  copy_relationship_id: BigIntRef;
+  asset_id: string;
+  user_id: BigIntRef;
+  condition_id: string;
+  shares: NumericDefault;
+  cost_usd: NumericDefault;
+  realized_pnl_usd: NumericDefault;
+  opened_at: TimestampDefault;
+  updated_at: TimestampDefault;
+}
+
+export interface CopyDecisionsTable {
+  id: BigId;
+  fill_key: string;
+  copy_relationship_id: BigIntRef;
+  user_id: BigIntRef;
+  outcome: DecisionOutcome;
+  reason: string | null;
+  detail: string | null;
+  queue_id: string | null;
+  copy_trade_id: string | null;
+  created_at: TimestampDefault;
+  decided_at: Timestamp | null;
+}
+
+export interface PaperOrdersTable {
+  account_id: BigIntRef;
+  client_order_id: string;
+  venue_order_id: string;
+  request_fingerprint: string;
+  token_id: string;
+  condition_id: string;
+  side: 'BUY' | 'SELL';
+  order_type: 'GTC' | 'GTD' | 'FOK' | 'FAK';
+  price: Numeric;
+  requested_size: string | null;
+  requested_amount: string | null;
+  expires_at: ColumnType<string | null, number | string | null, number | string | null>;
+  status: 'live' | 'matched' | 'canceled';
+  cancel_reason: string | null;
+  resting_size: Numeric;
+  last_book_ts_ms: ColumnType<string | null, number | string | null, number | string | null>;
+  created_at_ms: ColumnType<string, number | string, number | string>;
+  updated_at_ms: ColumnType<string, number | string, number | string>;
+}
+
+export interface PaperFillsTable {
+  account_id: BigIntRef;
+  fill_id: string;
+  venue_order_id: string;
+  client_order_id: string;
+  token_id: string;
+  side: 'BUY' | 'SELL';
+  price: Numeric;
+  size: Numeric;
+  notional: Numeric;
+  fee: Numeric;
+  liquidity: 'taker' | 'maker';
+  at_ms: ColumnType<string, number | string, number | string>;
+}
+
+export interface PaperCashTable {
+  account_id: BigIntRef;
+  entry_id: string;
+  amount: Numeric;
+  memo: string;
+  at_ms: ColumnType<string, number | string, number | string>;
 }
 
 export interface ActiveCopyRelationshipsView {
@@ -217,6 +362,60 @@ export interface UserPortfolioView {
   total_unrealized_pnl: string;
 }
 
+// --- Platform API (issue 6): migrations 0020-0022 ---
+
+export type UserRole = 'user' | 'admin';
+export type CopyMode = 'live' | 'paper';
+export type StopPositions = 'keep' | 'close';
+export type SessionRevokedReason =
+  'logout' | 'revoked_by_user' | 'refresh_token_reuse' | 'password_reset' | 'admin';
+export type OneTimeTokenPurpose = 'email_verification' | 'password_reset';
+export type CredentialAuditAction =
+  'create' | 'verify_failed' | 'use' | 'update' | 'revoke' | 'rotate_master_key' | 'rewrap';
+export type AuditActor = 'user' | 'admin' | 'system' | 'cli';
+
+export interface AuthSessionsTable {
+  id: ColumnType<string, string | undefined, never>;
+  user_id: BigIntRef;
+  created_at: TimestampDefault;
+  last_used_at: TimestampDefault;
+  expires_at: Timestamp;
+  revoked_at: Timestamp | null;
+  revoked_reason: SessionRevokedReason | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface AuthRefreshTokensTable {
+  id: BigId;
+  session_id: string;
+  token_hash: string;
+  created_at: TimestampDefault;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface AuthOneTimeTokensTable {
+  id: BigId;
+  user_id: BigIntRef;
+  purpose: OneTimeTokenPurpose;
+  token_hash: string;
+  created_at: TimestampDefault;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface CredentialAuditLogTable {
+  id: BigId;
+  user_id: ColumnType<string | null, string | null | undefined, never>;
+  api_key_id: ColumnType<string | null, string | null | undefined, never>;
+  action: CredentialAuditAction;
+  actor: AuditActor;
+  detail: ColumnType<Record<string, unknown>, string | undefined, never>;
+  ip: string | null;
+  created_at: TimestampDefault;
+}
+
 export interface Database {
   users: UsersTable;
   polymarket_api_keys: PolymarketApiKeysTable;
@@ -224,6 +423,18 @@ export interface Database {
   copy_relationships: CopyRelationshipsTable;
   trades: TradesTable;
   trade_queue: TradeQueueTable;
+  leader_fills: LeaderFillsTable;
+  copy_decisions: CopyDecisionsTable;
+  copy_positions: CopyPositionsTable;
+  paper_orders: PaperOrdersTable;
+  paper_fills: PaperFillsTable;
+  paper_cash: PaperCashTable;
+  platform_controls: PlatformControlsTable;
+  ingest_checkpoints: IngestCheckpointsTable;
   v_active_copy_relationships: ActiveCopyRelationshipsView;
   v_user_portfolio: UserPortfolioView;
+  auth_sessions: AuthSessionsTable;
+  auth_refresh_tokens: AuthRefreshTokensTable;
+  auth_one_time_tokens: AuthOneTimeTokensTable;
+  credential_audit_log: CredentialAuditLogTable;
 }

@@ -1,6 +1,6 @@
-// The HTTP server shell. Later issues register the /api/v1 routes on it; this file owns the
-// liveness and readiness endpoints every role exposes.
-import Fastify from 'fastify';
+// The HTTP server shell. The API (/api/v1, /docs) is registered on it through `register`; this file
+// owns the liveness and readiness endpoints every role exposes.
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger.ts';
 
 export interface ReadinessCheck {
@@ -14,6 +14,8 @@ export interface HttpAppOptions {
   checks: ReadinessCheck[];
   /** How long one readiness check may take before it counts as failed. */
   checkTimeoutMs?: number;
+  /** Trust X-Forwarded-For (behind a reverse proxy), so per-IP limits see the client. */
+  trustProxy?: boolean;
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
@@ -26,8 +28,13 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
-export function buildHttpApp(opts: HttpAppOptions) {
-  const app = Fastify({ loggerInstance: opts.logger, bodyLimit: 1_048_576 });
+export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
+  // Typed with Fastify's base logger so plugins (the API) register on it without logger generics.
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    bodyLimit: 1_048_576,
+    trustProxy: opts.trustProxy ?? false,
+  }) as unknown as FastifyInstance;
   const startedAt = Date.now();
   let shuttingDown = false;
   app.addHook('onClose', async () => {

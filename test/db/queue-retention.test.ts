@@ -27,7 +27,12 @@ describe('trade_queue retention', () => {
       await row({ status: 'failed', created_at: daysAgo(6) }),
       await row({ status: 'pending', created_at: daysAgo(30) }),
       // A row still being worked on keeps its data even if a stale completed_at is set.
-      await row({ status: 'processing', created_at: daysAgo(30), completed_at: daysAgo(20) }),
+      await row({
+        status: 'processing',
+        created_at: daysAgo(30),
+        completed_at: daysAgo(20),
+        lease_expires_at: new Date(),
+      }),
       await row({ status: 'cancelled', created_at: daysAgo(30) }),
     ];
 

@@ -29,7 +29,10 @@ const REFERENCE: Record<string, string> = {
     telegram_notifications bool NOT NULL = true
     created_at timestamptz NOT NULL = now()
     updated_at timestamptz NOT NULL = now()
-    last_login_at timestamptz`,
+    last_login_at timestamptz
+    role varchar(20) NOT NULL = 'user'
+    failed_login_attempts int NOT NULL = 0
+    locked_until timestamptz`, // role.. added by 0020-accounts-and-sessions
   polymarket_api_keys: `
     id bigserial
     user_id bigint NOT NULL
@@ -53,7 +56,10 @@ const REFERENCE: Record<string, string> = {
     revoked_reason text
     created_at timestamptz NOT NULL = now()
     updated_at timestamptz NOT NULL = now()
-    expires_at timestamptz`,
+    expires_at timestamptz
+    wrapped_data_key bytea
+    master_key_id varchar(32)
+    key_hint varchar(8)`, // wrapped_data_key.. added by 0021-credentials-vault
   traders: `
     id bigserial
     wallet_address varchar(42) NOT NULL
@@ -106,7 +112,10 @@ const REFERENCE: Record<string, string> = {
     created_at timestamptz NOT NULL = now()
     updated_at timestamptz NOT NULL = now()
     paused_at timestamptz
-    last_trade_copied_at timestamptz`,
+    last_trade_copied_at timestamptz
+    mode varchar(10) NOT NULL = 'paper'
+    stopped_at timestamptz
+    stop_positions varchar(10)`, // mode.. added by 0022-follow-mode
   trades: `
     id bigserial
     original_tx_hash varchar(66)
@@ -138,7 +147,14 @@ const REFERENCE: Record<string, string> = {
     created_at timestamptz NOT NULL = now()
     entry_timestamp timestamptz NOT NULL
     exit_timestamp timestamptz
-    updated_at timestamptz NOT NULL = now()`,
+    updated_at timestamptz NOT NULL = now()
+    fill_key varchar(64)
+    source_fill_key varchar(64)
+    asset_id varchar(100)
+    outcome varchar(100)
+    side varchar(4)
+    queue_id bigint
+    detected_at timestamptz`, // fill_key.. added by 0006-copy-engine
   trade_queue: `
     id bigserial
     user_id bigint NOT NULL
@@ -160,7 +176,21 @@ const REFERENCE: Record<string, string> = {
     scheduled_for timestamptz
     started_at timestamptz
     completed_at timestamptz
-    expires_at timestamptz`,
+    expires_at timestamptz
+    source_fill_key varchar(64)
+    side varchar(4) NOT NULL = 'BUY'
+    asset_id varchar(100)
+    notional_usd numeric(20,6)
+    mode varchar(10) NOT NULL = 'paper'
+    purpose varchar(20) NOT NULL = 'copy'
+    lease_expires_at timestamptz
+    signed_at timestamptz
+    venue_order_id varchar(100)
+    limit_price numeric(20,10)
+    order_size numeric(20,6)
+    order_amount numeric(20,6)
+    reserved_spend_usd numeric(12,2)
+    api_key_id bigint`, // source_fill_key.. added by 0006-copy-engine, limit_price.. by 0008-execution-controls
 };
 
 /** Translates the reference notation into what PostgreSQL's catalog reports. */

@@ -228,7 +228,11 @@ describe('seed sample and monitoring queries', () => {
     const a = await insertQueueRow(db, fx.bob.id, rel.id, { priority: 5, created_at: at(1) });
     const b = await insertQueueRow(db, fx.bob.id, rel.id, { priority: 1, created_at: at(3) });
     const c = await insertQueueRow(db, fx.bob.id, rel.id, { priority: 5, created_at: at(0) });
-    await insertQueueRow(db, fx.bob.id, rel.id, { priority: 1, status: 'processing' });
+    await insertQueueRow(db, fx.bob.id, rel.id, {
+      priority: 1,
+      status: 'processing',
+      lease_expires_at: new Date(),
+    });
     await insertQueueRow(db, fx.bob.id, rel.id, { priority: 1, status: 'completed' });
     const rows = await run(PENDING_QUEUE);
     expect(rows.map((r) => r.id)).toEqual([b.id, c.id, a.id]);

@@ -6,6 +6,13 @@ import * as m0002 from './0002-core-tables.ts';
 import * as m0003 from './0003-trades.ts';
 import * as m0004 from './0004-views.ts';
 import * as m0005 from './0005-queue-retention.ts';
+import * as m0006 from './0006-copy-engine.ts';
+import * as m0007 from './0007-paper-ledger.ts';
+import * as m0008 from './0008-execution-controls.ts';
+import * as m0009 from './0009-ingest.ts';
+import * as m0020 from './0020-accounts-and-sessions.ts';
+import * as m0021 from './0021-credentials-vault.ts';
+import * as m0022 from './0022-follow-mode.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-extensions-and-triggers': m0001,
@@ -13,4 +20,11 @@ export const migrations: Record<string, Migration> = {
   '0003-trades': m0003,
   '0004-views': m0004,
   '0005-queue-retention': m0005,
+  '0006-copy-engine': m0006,
+  '0007-paper-ledger': m0007,
+  '0008-execution-controls': m0008,
+  '0009-ingest': m0009,
+  '0020-accounts-and-sessions': m0020,
+  '0021-credentials-vault': m0021,
+  '0022-follow-mode': m0022,
 };

@@ -61,4 +61,47 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT/);
     expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrow(/DATABASE_POOL_MAX/);
   });
+
+  it('parses the API settings, with defaults', () => {
+    expect(loadConfig({}).api).toEqual({
+      publicUrl: 'http://127.0.0.1:3000',
+      corsOrigins: [],
+      trustProxy: false,
+      bodyLimitBytes: 65_536,
+      rateLimit: { perIp: 300, perUser: 120, authPerIp: 10 },
+      accessTokenTtlSeconds: 900,
+      refreshTokenTtlDays: 30,
+    });
+    const c = loadConfig({
+      PUBLIC_URL: 'https://copy.example.com/',
+      CORS_ORIGINS: 'https://copy.example.com, http://localhost:5173',
+      SMTP_URL: 'smtp://u:p@mail.example.com:587',
+      POLYCOPY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+    });
+    expect(c.api.publicUrl).toBe('https://copy.example.com');
+    expect(c.api.corsOrigins).toEqual(['https://copy.example.com', 'http://localhost:5173']);
+    expect(c.mail.smtpUrl).toBe('smtp://u:p@mail.example.com:587');
+    expect(c.vault.masterKey).toBe(Buffer.alloc(32, 7).toString('base64'));
+  });
+
+  it('requires a valid master key in production and rejects bad API settings', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/POLYCOPY_MASTER_KEY: required/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', POLYCOPY_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') }),
+    ).not.toThrow();
+    let error: unknown;
+    try {
+      loadConfig({
+        POLYCOPY_MASTER_KEY: Buffer.alloc(16).toString('base64'),
+        CORS_ORIGINS: 'https://ok.example.com,https://bad.example.com/path',
+        SMTP_URL: 'http://mail',
+        ACCESS_TOKEN_TTL_SECONDS: '5',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).issues.map((i) => i.split(':')[0]).sort()).toEqual(
+      ['ACCESS_TOKEN_TTL_SECONDS', 'CORS_ORIGINS', 'POLYCOPY_MASTER_KEY', 'SMTP_URL'].sort(),
+    );
+  });
 });

@@ -1,0 +1,320 @@
+// Executes one claimed queue row, exactly once:
+//   1. an earlier attempt may already have sent this row's order (its identity — salt from the row
+//      id, signed time, limit, size — was persisted before sending): look it up first;
+//   2. price it from the current book (slippage-bounded FOK) unless the identical order is being
+//      re-sent; re-check every gate (kill switch, user, relationship, daily trades, API key, daily
+//      spend, exposure caps, balance);
+//   3. reserve the API key's daily spend with one atomic UPDATE (live BUYs);
+//   4. persist the order identity, then send it once;
+//   5. record the outcome: executed (record-execution.ts), or a retry / failure / skip with a reason.
+// Retries happen in one layer only: the queue (scheduled_for + retry_count). Nothing here loops.
+import { sql } from 'kysely';
+import type { Db } from '../db/client.ts';
+import { priceCopyOrder } from '../domain/copy-pricing.ts';
+import { checkGates } from '../domain/execution-gates.ts';
+import { Decimal, toWire } from '../domain/money.ts';
+import { decideRetry } from '../domain/queue-retry.ts';
+import { reasonMessage, reasonOutcome, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
+import type { Logger } from '../observability/logger.ts';
+import { isVenueError, VenueError } from '../venue/errors.ts';
+import type { OrderResult, Venue } from '../venue/venue.ts';
+import { loadExecutionContext, type ExecutionContext } from './execution-context.ts';
+import { cancelClaim, failClaim, type QueueRow } from './queue-claims.ts';
+import { recordExecution } from './record-execution.ts';
+import type { VenueProvider } from './venue-provider.ts';
+
+export interface ExecutorDeps {
+  readonly db: Db;
+  readonly venues: VenueProvider;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+}
+
+export type ExecutionOutcome =
+  | { kind: 'executed'; tradeId: string; order: OrderResult }
+  | { kind: 'skipped'; reason: CopyOutcomeReason }
+  | { kind: 'failed'; reason: CopyOutcomeReason }
+  | { kind: 'retry'; at: Date; errorKind: string }
+  | { kind: 'lost_claim' };
+
+/** The deterministic client order id of a queue row: its identity at the venue. */
+export const clientOrderIdFor = (rowId: string) => `polycopy-q${rowId}`;
+
+async function decide(
+  db: Db,
+  rowId: string,
+  outcome: 'skipped' | 'failed',
+  reason: CopyOutcomeReason,
+  detail: string,
+): Promise<void> {
+  await db
+    .updateTable('copy_decisions')
+    .set({ outcome, reason, detail, decided_at: new Date() })
+    .where('queue_id', '=', rowId)
+    .execute();
+}
+
+async function releaseSpend(db: Db, row: QueueRow): Promise<void> {
+  if (!row.api_key_id || row.reserved_spend_usd === null) return;
+  await sql`
+    WITH r AS (
+      UPDATE trade_queue SET reserved_spend_usd = NULL WHERE id = ${row.id} AND reserved_spend_usd IS NOT NULL
+      RETURNING reserved_spend_usd
+    )
+    UPDATE polymarket_api_keys k SET daily_spent_usd = GREATEST(0, k.daily_spent_usd - ${row.reserved_spend_usd}::numeric)
+    FROM r WHERE k.id = ${row.api_key_id}`.execute(db);
+}
+
+/** Reserves `cost` of the key's rolling 24 h spend, or returns false when it would pass the limit. */
+async function reserveSpend(db: Db, keyId: string, cost: Decimal): Promise<boolean> {
+  const { rows } = await sql<{ id: string }>`
+    UPDATE polymarket_api_keys
+       SET daily_spent_usd = (CASE WHEN last_reset_at <= now() - interval '24 hours' THEN 0 ELSE daily_spent_usd END)
+                             + ${toWire(cost)}::numeric,
+           last_reset_at = CASE WHEN last_reset_at <= now() - interval '24 hours' THEN now() ELSE last_reset_at END
+     WHERE id = ${keyId} AND status = 'active'
+       AND (CASE WHEN last_reset_at <= now() - interval '24 hours' THEN 0 ELSE daily_spent_usd END)
+           + ${toWire(cost)}::numeric <= daily_spend_limit_usd
+    RETURNING id`.execute(db);
+  return rows.length === 1;
+}
+
+export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promise<ExecutionOutcome> {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+  let row = claimed;
+  const token = row.celery_task_id;
+  if (!token) throw new Error(`queue row ${row.id} is not claimed`);
+
+  const skip = async (reason: CopyOutcomeReason, detail?: string): Promise<ExecutionOutcome> => {
+    const text = detail ?? reasonMessage(reason);
+    if (!(await cancelClaim(db, row.id, token, `${reason}: ${text}`))) return { kind: 'lost_claim' };
+    await releaseSpend(db, row);
+    const kind = reasonOutcome(reason) === 'failed' ? 'failed' : 'skipped';
+    await decide(db, row.id, kind, reason, text);
+    return kind === 'failed' ? { kind: 'failed', reason } : { kind: 'skipped', reason };
+  };
+
+  const ctx = await loadExecutionContext(db, row);
+  if (!ctx) return skip('relationship_stopped', 'the relationship no longer exists');
+  const assetId = row.asset_id;
+  if (!assetId) return skip('invalid_leader_fill', 'queue row has no token id');
+
+  let venue: Venue;
+  try {
+    venue = await deps.venues.venueFor({
+      userId: row.user_id,
+      mode: row.mode,
+      apiKeyId: row.api_key_id ?? ctx.apiKeyId,
+    });
+  } catch (err) {
+    return skip('no_credentials', err instanceof Error ? err.message : String(err));
+  }
+  const clientOrderId = clientOrderIdFor(row.id);
+
+  try {
+    // 1. A previous attempt persisted this order's identity and may have sent it.
+    if (row.signed_at) {
+      const found = await venue.lookupOrder({ clientOrderId });
+      if (found) return await finish(deps, row, token, ctx, found, now());
+    }
+
+    // 2. Price and gates.
+    const market = await deps.venues.marketData.getMarketByToken(assetId);
+    if (!market) return skip('market_unavailable', `no market for token ${assetId}`);
+    if (market.closed || market.resolved || !market.acceptingOrders) return skip('market_closed');
+
+    let limit: Decimal;
+    let size: Decimal;
+    let expectedFees = new Decimal(0);
+    if (row.signed_at && row.limit_price && row.order_size) {
+      // Re-sending the identical order (it provably never arrived): same limit, same size.
+      limit = new Decimal(row.limit_price);
+      size = new Decimal(row.order_size);
+    } else {
+      const book = await deps.venues.marketData.getOrderBook(assetId);
+      const priced = priceCopyOrder({
+        side: row.side,
+        targetPrice: new Decimal(row.target_price ?? '0'),
+        maxSlippagePercent: new Decimal(row.max_slippage_percent),
+        book,
+        quantity: { size: new Decimal(row.quantity) },
+        fees: market.fees,
+        tickSize: market.tickSize,
+      });
+      if (!priced.ok) return skip(priced.reason, priced.detail);
+      limit = priced.order.limitPrice;
+      size = priced.order.size ?? new Decimal(row.quantity);
+      expectedFees = priced.order.expectedFees;
+    }
+    const notional = size.times(limit);
+    const cost = row.side === 'BUY' ? notional.plus(expectedFees) : new Decimal(0);
+    const balance = row.side === 'BUY' ? (await venue.getCollateralBalance()).balance : new Decimal(0);
+    const gate = checkGates(
+      {
+        mode: row.mode,
+        killSwitch: ctx.killSwitch,
+        side: row.side,
+        purpose: row.purpose === 'copy' ? 'copy' : 'risk_exit',
+        user: { ...ctx.user, availableBalanceUsd: balance },
+        relationship: ctx.relationship,
+        tradesInWindow: ctx.tradesInWindow,
+        apiKey: ctx.apiKey,
+        order: { notionalUsd: notional, costUsd: cost },
+      },
+      now(),
+    );
+    if (!gate.ok) return skip(gate.reason, gate.detail);
+
+    // 3. Spend reservation (live BUYs), atomic against every other worker.
+    const apiKeyId = row.mode === 'live' ? ctx.apiKeyId : null;
+    const reserve = row.side === 'BUY' && apiKeyId ? cost.toDecimalPlaces(2, Decimal.ROUND_UP) : null;
+    if (reserve && apiKeyId && !row.reserved_spend_usd) {
+      if (!(await reserveSpend(db, apiKeyId, reserve))) return skip('daily_spend_limit_reached');
+    }
+
+    // 4. Persist the order's identity before it leaves the process.
+    if (!row.signed_at) {
+      const persisted = await db
+        .updateTable('trade_queue')
+        .set({
+          signed_at: now(),
+          limit_price: toWire(limit),
+          order_size: toWire(size),
+          reserved_spend_usd: reserve ? toWire(reserve) : null,
+          api_key_id: apiKeyId,
+        })
+        .where('id', '=', row.id)
+        .where('celery_task_id', '=', token)
+        .where('status', '=', 'processing')
+        .returningAll()
+        .executeTakeFirst();
+      if (!persisted) {
+        if (reserve && apiKeyId)
+          await releaseSpend(db, { ...row, reserved_spend_usd: toWire(reserve), api_key_id: apiKeyId });
+        return { kind: 'lost_claim' };
+      }
+      row = persisted;
+    }
+
+    const result = await venue.placeOrder({
+      clientOrderId,
+      tokenId: assetId,
+      side: row.side,
+      orderType: 'FOK',
+      price: limit,
+      size,
+      signedAtMs: row.signed_at!.getTime(),
+    });
+    return await finish(deps, row, token, ctx, result, now());
+  } catch (err) {
+    return failure(deps, row, token, err, now());
+  }
+}
+
+async function finish(
+  deps: ExecutorDeps,
+  row: QueueRow,
+  token: string,
+  ctx: ExecutionContext,
+  result: OrderResult,
+  at: Date,
+): Promise<ExecutionOutcome> {
+  if (result.filledSize.gt(0)) {
+    const recorded = await recordExecution(deps.db, {
+      row,
+      token,
+      result,
+      executedAt: at,
+      detectedAt: ctx.detectedAt,
+      apiKeyId: row.api_key_id,
+    });
+    if (!recorded.recorded) return { kind: 'lost_claim' };
+    return { kind: 'executed', tradeId: recorded.tradeId!, order: result };
+  }
+  // A FOK that did not fill was killed whole: nothing was bought or sold.
+  if (
+    !(await failClaim(deps.db, row.id, token, {
+      message: 'book_cannot_fill: order not filled',
+      retryable: false,
+      retryAt: null,
+    }))
+  )
+    return { kind: 'lost_claim' };
+  await releaseSpend(deps.db, row);
+  await decide(
+    deps.db,
+    row.id,
+    'failed',
+    'book_cannot_fill',
+    `the venue did not fill the order (${result.status})`,
+  );
+  return { kind: 'failed', reason: 'book_cannot_fill' };
+}
+
+async function failure(
+  deps: ExecutorDeps,
+  row: QueueRow,
+  token: string,
+  err: unknown,
+  now: Date,
+): Promise<ExecutionOutcome> {
+  const venueError: VenueError = isVenueError(err)
+    ? err
+    : new VenueError('retryable', err instanceof Error ? err.message : String(err), { cause: err });
+  if (!isVenueError(err)) deps.logger.error({ err, queueId: row.id }, 'unexpected error executing a copy');
+  const decision = decideRetry({
+    errorKind: venueError.kind,
+    retryCount: row.retry_count,
+    maxRetries: row.max_retries,
+    expiresAt: row.expires_at,
+    ...(venueError.retryAfterMs !== undefined ? { retryAfterMs: venueError.retryAfterMs } : {}),
+    now,
+    random: deps.random ?? Math.random,
+  });
+  const message = `${venueError.kind}: ${venueError.message}`;
+  switch (decision.action) {
+    case 'retry': {
+      const outcome = await failClaim(deps.db, row.id, token, {
+        message,
+        retryable: true,
+        retryAt: decision.at,
+      });
+      if (outcome === 'lost_claim') return { kind: 'lost_claim' };
+      // An ambiguous failure may have placed the order: keep its spend reserved until the lookup.
+      if (venueError.kind !== 'unknown_outcome' && !row.signed_at) await releaseSpend(deps.db, row);
+      return { kind: 'retry', at: decision.at, errorKind: venueError.kind };
+    }
+    case 'cancel': {
+      if (!(await cancelClaim(deps.db, row.id, token, `expired: ${message}`))) return { kind: 'lost_claim' };
+      await releaseSpend(deps.db, row);
+      await decide(deps.db, row.id, 'skipped', 'expired', decision.detail);
+      return { kind: 'skipped', reason: 'expired' };
+    }
+    case 'fail': {
+      if (
+        (await failClaim(deps.db, row.id, token, { message, retryable: false, retryAt: null })) ===
+        'lost_claim'
+      )
+        return { kind: 'lost_claim' };
+      await releaseSpend(deps.db, row);
+      await decide(deps.db, row.id, 'failed', decision.reason, `${decision.detail}: ${venueError.message}`);
+      return { kind: 'failed', reason: decision.reason };
+    }
+    case 'reconcile': {
+      // Out of attempts while the order's fate is unknown: the row keeps its identity and its spend
+      // reservation, and is marked for reconciliation (a lookup by its deterministic id).
+      if (
+        (await failClaim(deps.db, row.id, token, {
+          message: `reconcile: ${message}`,
+          retryable: false,
+          retryAt: null,
+        })) === 'lost_claim'
+      )
+        return { kind: 'lost_claim' };
+      await decide(deps.db, row.id, 'failed', 'retries_exhausted', decision.detail);
+      return { kind: 'failed', reason: 'retries_exhausted' };
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// Everything the gates need about one claimed row, read in one query after the claim. Exposure comes
+// from copy_positions; the daily trade count from the user's BUY copies completed in the last 24 h
+// (trade_queue keeps 7 days). Both include the user's other rows being executed right now: a row is
+// claimed (committed) before its context is read, so of any two concurrent executions at least one
+// sees the other, and caps hold under concurrency.
+import { sql } from 'kysely';
+import type { Db } from '../db/client.ts';
+import { Decimal } from '../domain/money.ts';
+import type { ApiKeyState, GateState } from '../domain/execution-gates.ts';
+import { isSubscriptionTier } from '../domain/tiers.ts';
+import type { QueueRow } from './queue-claims.ts';
+
+export interface ExecutionContext {
+  readonly killSwitch: boolean;
+  readonly relationshipStatus: 'active' | 'paused' | 'stopped';
+  readonly mode: 'live' | 'paper';
+  readonly user: Omit<GateState['user'], 'availableBalanceUsd'>;
+  readonly relationship: GateState['relationship'];
+  readonly tradesInWindow: number;
+  readonly apiKeyId: string | null;
+  readonly apiKey: ApiKeyState | null;
+  readonly detectedAt: Date | null;
+}
+
+interface Row {
+  kill_switch: boolean;
+  rel_status: 'active' | 'paused' | 'stopped';
+  mode: 'live' | 'paper';
+  rel_max_exposure: string;
+  is_active: boolean;
+  subscription_tier: string;
+  max_followed_traders: number;
+  max_daily_trades: number;
+  max_trade_size_usd: string;
+  max_total_exposure_usd: string;
+  rel_exposure: string;
+  user_exposure: string;
+  trades_in_window: number;
+  key_id: string | null;
+  key_status: ApiKeyState['status'] | null;
+  key_expires_at: Date | null;
+  key_limit: string | null;
+  key_spent: string | null;
+  key_reset: Date | null;
+  detected_at: Date | null;
+}
+
+export async function loadExecutionContext(db: Db, row: QueueRow): Promise<ExecutionContext | null> {
+  const { rows } = await sql<Row>`
+    SELECT pc.kill_switch, cr.status AS rel_status, cr.mode, cr.max_total_exposure_usd AS rel_max_exposure,
+           u.is_active, u.subscription_tier, u.max_followed_traders, u.max_daily_trades, u.max_trade_size_usd,
+           u.max_total_exposure_usd,
+           COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.copy_relationship_id = cr.id), 0)
+           + COALESCE((SELECT SUM(COALESCE(o.order_size * o.limit_price, o.notional_usd)) FROM trade_queue o
+                      WHERE o.copy_relationship_id = cr.id AND o.side = 'BUY' AND o.status = 'processing'
+                        AND o.id <> ${row.id}), 0) AS rel_exposure,
+           COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.user_id = u.id), 0)
+           + COALESCE((SELECT SUM(COALESCE(o.order_size * o.limit_price, o.notional_usd)) FROM trade_queue o
+                      WHERE o.user_id = u.id AND o.side = 'BUY' AND o.status = 'processing'
+                        AND o.id <> ${row.id}), 0) AS user_exposure,
+           (SELECT count(*) FROM trade_queue o
+             WHERE o.user_id = u.id AND o.id <> ${row.id} AND o.side = 'BUY'
+               AND (o.status = 'processing' OR (o.status = 'completed' AND o.completed_at > now() - interval '24 hours'))
+           )::int AS trades_in_window,
+           k.id AS key_id, k.status AS key_status, k.expires_at AS key_expires_at,
+           k.daily_spend_limit_usd AS key_limit, k.daily_spent_usd AS key_spent, k.last_reset_at AS key_reset,
+           lf.detected_at
+    FROM copy_relationships cr
+    JOIN users u ON u.id = cr.user_id
+    CROSS JOIN platform_controls pc
+    LEFT JOIN LATERAL (
+      SELECT * FROM polymarket_api_keys k
+      WHERE k.user_id = u.id AND k.is_primary ORDER BY k.id LIMIT 1
+    ) k ON true
+    LEFT JOIN leader_fills lf ON lf.fill_key = ${row.source_fill_key}
+    WHERE cr.id = ${row.copy_relationship_id}`.execute(db);
+  const r = rows[0];
+  if (!r) return null;
+  const tier = isSubscriptionTier(r.subscription_tier) ? r.subscription_tier : 'free';
+  return {
+    killSwitch: r.kill_switch,
+    relationshipStatus: r.rel_status,
+    mode: r.mode,
+    user: {
+      isActive: r.is_active,
+      limits: {
+        subscriptionTier: tier,
+        maxFollowedTraders: r.max_followed_traders,
+        maxDailyTrades: r.max_daily_trades,
+        maxTradeSizeUsd: new Decimal(r.max_trade_size_usd),
+        maxTotalExposureUsd: new Decimal(r.max_total_exposure_usd),
+      },
+      exposureUsd: new Decimal(r.user_exposure),
+    },
+    relationship: {
+      status: r.rel_status,
+      maxTotalExposureUsd: new Decimal(r.rel_max_exposure),
+      exposureUsd: new Decimal(r.rel_exposure),
+    },
+    tradesInWindow: r.trades_in_window,
+    apiKeyId: r.key_id,
+    apiKey:
+      r.key_id === null
+        ? null
+        : {
+            status: r.key_status!,
+            expiresAt: r.key_expires_at,
+            dailySpendLimitUsd: new Decimal(r.key_limit!),
+            dailySpentUsd: new Decimal(r.key_spent!),
+            lastResetAt: r.key_reset!,
+          },
+    detectedAt: r.detected_at,
+  };
+}

@@ -1,0 +1,176 @@
+// Claims on trade_queue: the seed's execution flow (pending → processing → completed / failed /
+// cancelled) made safe for many workers on many machines.
+//
+// - A claim takes a batch with FOR UPDATE SKIP LOCKED: concurrent workers never get the same row and
+//   never wait on each other. Order: priority (1 first), then FIFO by created_at, then id.
+// - A claim is a lease: lease_expires_at bounds how long a worker may hold a row. A crashed
+//   worker's rows return to pending when the lease runs out (recoverExpiredLeases). The row keeps its
+//   order identity (id, signed_at), so the next worker looks the order up before sending it again.
+// - Every write after the claim is conditioned on the claim token (celery_task_id, the seed's column
+//   name): a worker whose lease expired and was re-claimed by another cannot complete or fail the row.
+// Time comes from the database (now()), so workers on different machines agree on leases.
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/client.ts';
+import type { TradeQueueTable } from '../db/schema.ts';
+import type { Selectable } from 'kysely';
+
+export type QueueRow = Selectable<TradeQueueTable>;
+
+export const QUEUE_CHANNEL = 'polycopy_trade_queue';
+
+export interface ClaimOptions {
+  workerId: string;
+  limit: number;
+  leaseMs: number;
+}
+
+export async function claimBatch(db: Db | Tx, opts: ClaimOptions): Promise<QueueRow[]> {
+  const { rows } = await sql<QueueRow>`
+    WITH picked AS (
+      SELECT id FROM trade_queue
+      WHERE status = 'pending'
+        AND (scheduled_for IS NULL OR scheduled_for <= now())
+        AND (expires_at IS NULL OR expires_at > now())
+      ORDER BY priority ASC, created_at ASC, id ASC
+      LIMIT ${opts.limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    UPDATE trade_queue q
+       SET status = 'processing',
+           celery_task_id = ${opts.workerId} || ':' || q.id || ':' || (q.retry_count + 1) || ':' || gen_random_uuid(),
+           started_at = now(),
+           lease_expires_at = now() + make_interval(secs => ${opts.leaseMs / 1000})
+      FROM picked
+     WHERE q.id = picked.id
+    RETURNING q.*`.execute(db);
+  // UPDATE ... RETURNING does not keep the CTE's order.
+  return rows.sort(
+    (a, b) =>
+      a.priority - b.priority ||
+      a.created_at.getTime() - b.created_at.getTime() ||
+      Number(a.id) - Number(b.id),
+  );
+}
+
+/** Extends the lease of rows this worker still holds; returns the ids it still holds. */
+export async function renewLeases(
+  db: Db | Tx,
+  claims: Array<{ id: string; token: string }>,
+  leaseMs: number,
+) {
+  if (claims.length === 0) return [];
+  const rows = await db
+    .updateTable('trade_queue')
+    .set({ lease_expires_at: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
+    .where('status', '=', 'processing')
+    .where((eb) =>
+      eb.or(claims.map((c) => eb.and([eb('id', '=', c.id), eb('celery_task_id', '=', c.token)]))),
+    )
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Records the order identity before it is sent, so a retry after a crash can look it up. */
+export async function recordSigning(
+  db: Db | Tx,
+  id: string,
+  token: string,
+  signedAt: Date,
+): Promise<boolean> {
+  const r = await db
+    .updateTable('trade_queue')
+    .set({ signed_at: signedAt })
+    .where('id', '=', id)
+    .where('celery_task_id', '=', token)
+    .where('status', '=', 'processing')
+    .where('signed_at', 'is', null)
+    .executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
+export async function completeClaim(
+  db: Db | Tx,
+  id: string,
+  token: string,
+  values: { venueOrderId: string | null },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('trade_queue')
+    .set({
+      status: 'completed',
+      completed_at: sql`now()`,
+      venue_order_id: values.venueOrderId,
+      lease_expires_at: null,
+      error_message: null,
+    })
+    .where('id', '=', id)
+    .where('celery_task_id', '=', token)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
+export type FailOutcome = 'retry_scheduled' | 'failed' | 'lost_claim';
+
+/**
+ * Ends an attempt that did not succeed. A retryable error with attempts left schedules the next try
+ * at `retryAt` (backoff decided by the caller); otherwise the row fails for good with the reason.
+ */
+export async function failClaim(
+  db: Db | Tx,
+  id: string,
+  token: string,
+  failure: { message: string; retryable: boolean; retryAt: Date | null },
+): Promise<FailOutcome> {
+  const { rows } = await sql<{ status: string }>`
+    UPDATE trade_queue
+       SET retry_count = retry_count + 1,
+           error_message = ${failure.message},
+           lease_expires_at = NULL,
+           status = CASE WHEN ${failure.retryable} AND retry_count + 1 <= max_retries THEN 'pending' ELSE 'failed' END,
+           celery_task_id = CASE WHEN ${failure.retryable} AND retry_count + 1 <= max_retries THEN NULL ELSE celery_task_id END,
+           scheduled_for = CASE WHEN ${failure.retryable} AND retry_count + 1 <= max_retries THEN ${failure.retryAt} ELSE scheduled_for END,
+           completed_at = CASE WHEN ${failure.retryable} AND retry_count + 1 <= max_retries THEN NULL ELSE now() END
+     WHERE id = ${id} AND celery_task_id = ${token} AND status = 'processing'
+    RETURNING status`.execute(db);
+  if (rows.length === 0) return 'lost_claim';
+  return rows[0]!.status === 'pending' ? 'retry_scheduled' : 'failed';
+}
+
+/** Ends a claim without an order: the row was skipped by a gate (reason kept in error_message). */
+export async function cancelClaim(db: Db | Tx, id: string, token: string, reason: string): Promise<boolean> {
+  const r = await db
+    .updateTable('trade_queue')
+    .set({ status: 'cancelled', completed_at: sql`now()`, error_message: reason, lease_expires_at: null })
+    .where('id', '=', id)
+    .where('celery_task_id', '=', token)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
+/** Returns rows whose lease ran out (their worker died or stalled) to pending. */
+export async function recoverExpiredLeases(db: Db | Tx): Promise<QueueRow[]> {
+  const { rows } = await sql<QueueRow>`
+    UPDATE trade_queue
+       SET status = 'pending', celery_task_id = NULL, lease_expires_at = NULL,
+           error_message = 'lease expired: the claiming worker stopped before finishing'
+     WHERE status = 'processing' AND lease_expires_at < now()
+    RETURNING *`.execute(db);
+  return rows;
+}
+
+/** The seed's step 5: pending rows past expires_at become cancelled. Returns them. */
+export async function cancelExpired(db: Db | Tx): Promise<QueueRow[]> {
+  const { rows } = await sql<QueueRow>`
+    UPDATE trade_queue
+       SET status = 'cancelled', completed_at = now(), error_message = 'expired'
+     WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= now()
+    RETURNING *`.execute(db);
+  return rows;
+}
+
+export async function notifyQueue(db: Db | Tx): Promise<void> {
+  await sql`SELECT pg_notify(${QUEUE_CHANNEL}, '')`.execute(db);
+}

@@ -1,0 +1,274 @@
+// Writes an executed copy, atomically with the end of the claim:
+//   queue row completed (only while this worker still holds the claim — otherwise nothing is written
+//   and the new holder records it after looking the order up) → the copy in `trades` → the decision
+//   → relationship, trader, user and API-key counters → spend reservation trued up to the real cost.
+// A BUY opens a lot. A SELL closes the relationship's open lots in this token oldest first; a lot
+// sold in part is split: the sold part becomes a closed row with its realized P&L (the seed's
+// formula: exit value − entry value − fees − gas), the rest stays open with its cost reduced pro rata.
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/client.ts';
+import { withTransaction } from '../db/client.ts';
+import { Decimal, toWire } from '../domain/money.ts';
+import { closePosition } from '../domain/pnl.ts';
+import type { OrderResult } from '../venue/venue.ts';
+import type { QueueRow } from './queue-claims.ts';
+
+export interface ExecutedCopy {
+  readonly row: QueueRow;
+  readonly token: string;
+  readonly result: OrderResult;
+  readonly executedAt: Date;
+  /** Leader fill detection time, for execution_time_ms (detection → fill). */
+  readonly detectedAt: Date | null;
+  readonly apiKeyId: string | null;
+}
+
+const usd = (d: Decimal) => toWire(d.toDecimalPlaces(6, Decimal.ROUND_HALF_UP));
+
+export async function recordExecution(
+  db: Db,
+  e: ExecutedCopy,
+): Promise<{ recorded: boolean; tradeId: string | null }> {
+  return withTransaction(db, async (tx) => {
+    const claimed = await tx
+      .updateTable('trade_queue')
+      .set({
+        status: 'completed',
+        completed_at: sql`now()`,
+        venue_order_id: e.result.venueOrderId,
+        lease_expires_at: null,
+        error_message: null,
+      })
+      .where('id', '=', e.row.id)
+      .where('celery_task_id', '=', e.token)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    if (claimed.numUpdatedRows !== 1n) return { recorded: false, tradeId: null };
+
+    const r = e.result;
+    const avg = r.averagePrice ?? r.price;
+    const target = e.row.target_price === null ? null : new Decimal(e.row.target_price);
+    // Slippage vs the leader's price, positive when worse for the follower.
+    const slippagePct =
+      target && target.gt(0)
+        ? (e.row.side === 'BUY' ? avg.minus(target) : target.minus(avg))
+            .div(target)
+            .times(100)
+            .toDecimalPlaces(2)
+        : null;
+    const executionMs = e.detectedAt ? Math.max(0, e.executedAt.getTime() - e.detectedAt.getTime()) : null;
+    const common = {
+      is_copy_trade: true,
+      copying_user_id: e.row.user_id,
+      copy_relationship_id: e.row.copy_relationship_id,
+      trader_wallet_address: e.row.trader_wallet_address,
+      original_tx_hash: e.row.original_tx_hash,
+      market_id: e.row.market_id,
+      position: e.row.position,
+      source_fill_key: e.row.source_fill_key,
+      asset_id: e.row.asset_id,
+      queue_id: e.row.id,
+      slippage_percent:
+        slippagePct === null ? null : toWire(Decimal.max(-999.99, Decimal.min(999.99, slippagePct))),
+      execution_time_ms: executionMs,
+    };
+
+    let tradeId: string;
+    if (e.row.side === 'BUY') {
+      const t = await tx
+        .insertInto('trades')
+        .values({
+          ...common,
+          // The venue order id (Polymarket: the order hash) identifies this copy uniquely; one
+          // settlement transaction can carry several orders' fills.
+          copy_tx_hash: r.venueOrderId,
+          side: 'BUY',
+          trade_type: 'market',
+          entry_price: toWire(avg),
+          quantity: toWire(r.filledSize),
+          entry_value_usd: usd(r.notional),
+          fees_usd: usd(r.fees),
+          current_value_usd: usd(r.notional),
+          unrealized_pnl_usd: '0',
+          status: 'open',
+          entry_timestamp: e.executedAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      tradeId = t.id;
+      await sql`
+        INSERT INTO copy_positions (copy_relationship_id, asset_id, user_id, condition_id, shares, cost_usd)
+        VALUES (${e.row.copy_relationship_id}, ${e.row.asset_id}, ${e.row.user_id}, ${e.row.market_id},
+                ${toWire(r.filledSize)}::numeric, ${usd(r.notional)}::numeric)
+        ON CONFLICT (copy_relationship_id, asset_id) DO UPDATE
+           SET shares = copy_positions.shares + EXCLUDED.shares,
+               cost_usd = copy_positions.cost_usd + EXCLUDED.cost_usd,
+               opened_at = CASE WHEN copy_positions.shares = 0 THEN now() ELSE copy_positions.opened_at END,
+               updated_at = now()`.execute(tx);
+    } else {
+      const closed = await closeLots(tx, e, avg, common);
+      tradeId = closed.lastId;
+      await sql`
+        UPDATE copy_positions
+           SET shares = GREATEST(0, shares - ${toWire(closed.shares)}::numeric),
+               cost_usd = GREATEST(0, cost_usd - ${usd(closed.entryValue)}::numeric),
+               realized_pnl_usd = realized_pnl_usd + ${usd(closed.realized)}::numeric,
+               updated_at = now()
+         WHERE copy_relationship_id = ${e.row.copy_relationship_id} AND asset_id = ${e.row.asset_id}`.execute(
+        tx,
+      );
+    }
+
+    await tx
+      .updateTable('copy_decisions')
+      .set({
+        outcome: 'executed',
+        reason: null,
+        detail: null,
+        copy_trade_id: tradeId,
+        decided_at: e.executedAt,
+      })
+      .where('queue_id', '=', e.row.id)
+      .execute();
+    const notional = usd(r.notional);
+    await tx
+      .updateTable('copy_relationships')
+      .set((eb) => ({
+        total_trades_copied: eb('total_trades_copied', '+', 1),
+        total_invested_usd:
+          e.row.side === 'BUY' ? eb('total_invested_usd', '+', notional) : eb.ref('total_invested_usd'),
+        last_trade_copied_at: e.executedAt,
+      }))
+      .where('id', '=', e.row.copy_relationship_id)
+      .execute();
+    await tx
+      .updateTable('traders')
+      .set((eb) => ({ total_copied_volume_usd: eb('total_copied_volume_usd', '+', notional) }))
+      .where('wallet_address', '=', e.row.trader_wallet_address)
+      .execute();
+    if (e.row.side === 'BUY') {
+      await tx
+        .updateTable('users')
+        .set((eb) => ({ total_spent_usd: eb('total_spent_usd', '+', usd(r.notional.plus(r.fees))) }))
+        .where('id', '=', e.row.user_id)
+        .execute();
+    } else {
+      await tx
+        .updateTable('users')
+        .set((eb) => ({
+          total_earned_usd: eb('total_earned_usd', '+', usd(Decimal.max(0, r.notional.minus(r.fees)))),
+        }))
+        .where('id', '=', e.row.user_id)
+        .execute();
+    }
+    if (e.apiKeyId) {
+      // True the reservation up to what the order really cost (never below zero).
+      const reserved = new Decimal(e.row.reserved_spend_usd ?? 0);
+      const actual =
+        e.row.side === 'BUY' ? r.notional.plus(r.fees).toDecimalPlaces(2, Decimal.ROUND_UP) : new Decimal(0);
+      await sql`
+        UPDATE polymarket_api_keys
+           SET daily_spent_usd = LEAST(daily_spend_limit_usd, GREATEST(0, daily_spent_usd - ${toWire(reserved)}::numeric + ${toWire(actual)}::numeric)),
+               total_trades_executed = total_trades_executed + 1,
+               total_volume_usd = total_volume_usd + ${notional}::numeric,
+               last_used_at = now()
+         WHERE id = ${e.apiKeyId}`.execute(tx);
+    }
+    return { recorded: true, tradeId };
+  });
+}
+
+async function closeLots(
+  tx: Tx,
+  e: ExecutedCopy,
+  avg: Decimal,
+  common: Record<string, unknown>,
+): Promise<{ lastId: string; shares: Decimal; entryValue: Decimal; realized: Decimal }> {
+  const lots = await tx
+    .selectFrom('trades')
+    .selectAll()
+    .where('copy_relationship_id', '=', e.row.copy_relationship_id)
+    .where('asset_id', '=', e.row.asset_id)
+    .where('is_copy_trade', '=', true)
+    .where('status', '=', 'open')
+    .orderBy('entry_timestamp')
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  let remaining = e.result.filledSize;
+  const totalFees = e.result.fees;
+  let lastId: string | null = null;
+  let shares = new Decimal(0);
+  let entryValue = new Decimal(0);
+  let realized = new Decimal(0);
+  for (const lot of lots) {
+    if (!remaining.gt(0)) break;
+    const qty = new Decimal(lot.quantity);
+    const take = Decimal.min(qty, remaining);
+    const feeShare = totalFees.times(take).div(e.result.filledSize);
+    const { closed, remaining: rest } = closePosition(
+      {
+        quantity: qty,
+        entryValueUsd: new Decimal(lot.entry_value_usd),
+        feesUsd: new Decimal(lot.fees_usd),
+        gasFeeUsd: new Decimal(lot.gas_fee_usd),
+      },
+      { quantity: take, price: avg, feesUsd: feeShare, gasFeeUsd: new Decimal(0) },
+    );
+    const closedValues = {
+      exit_price: toWire(avg),
+      exit_value_usd: usd(closed.exitValueUsd),
+      realized_pnl_usd: usd(closed.realizedPnlUsd),
+      realized_pnl_percent: closed.realizedPnlPercent === null ? null : toWire(closed.realizedPnlPercent),
+      exit_timestamp: e.executedAt,
+      current_value_usd: null,
+      unrealized_pnl_usd: null,
+      status: 'closed' as const,
+    };
+    if (rest === null) {
+      await tx
+        .updateTable('trades')
+        .set({ ...closedValues, fees_usd: usd(closed.feesUsd) })
+        .where('id', '=', lot.id)
+        .where('entry_timestamp', '=', lot.entry_timestamp)
+        .execute();
+      lastId = lot.id;
+    } else {
+      await tx
+        .updateTable('trades')
+        .set({
+          quantity: toWire(rest.quantity),
+          entry_value_usd: usd(rest.entryValueUsd),
+          fees_usd: usd(rest.feesUsd),
+          gas_fee_usd: toWire(rest.gasFeeUsd),
+        })
+        .where('id', '=', lot.id)
+        .where('entry_timestamp', '=', lot.entry_timestamp)
+        .execute();
+      const row = await tx
+        .insertInto('trades')
+        .values({
+          ...(common as object),
+          copy_tx_hash: null,
+          side: 'BUY',
+          trade_type: lot.trade_type,
+          entry_price: lot.entry_price,
+          quantity: toWire(closed.quantity),
+          entry_value_usd: usd(closed.entryValueUsd),
+          fees_usd: usd(closed.feesUsd),
+          gas_fee_usd: toWire(closed.gasFeeUsd),
+          entry_timestamp: lot.entry_timestamp,
+          ...closedValues,
+        } as never)
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      lastId = row.id;
+    }
+    remaining = remaining.minus(take);
+    shares = shares.plus(closed.quantity);
+    entryValue = entryValue.plus(closed.entryValueUsd);
+    realized = realized.plus(closed.realizedPnlUsd);
+  }
+  if (lastId === null) throw new Error(`SELL copy ${e.row.id} found no open lot to close`);
+  return { lastId, shares, entryValue, realized };
+}

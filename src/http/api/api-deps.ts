@@ -1,0 +1,44 @@
+// What the API needs, built by the composition root (src/app/platform.ts) or a test.
+import type { Redis } from 'ioredis';
+import type { AccessTokens } from '../../auth/access-tokens.ts';
+import type { Clock } from '../../auth/clock.ts';
+import type { Db } from '../../db/client.ts';
+import type { Logger } from '../../observability/logger.ts';
+import type { AuthDeps } from '../../services/auth-deps.ts';
+import type { CredentialVerifier } from '../../services/credential-verifier.ts';
+import type { Mailer } from '../../services/mailer.ts';
+import type { MasterKey } from '../../vault/master-key.ts';
+
+export interface ApiSettings {
+  publicUrl: string;
+  corsOrigins: readonly string[];
+  bodyLimitBytes: number;
+  /** Requests per minute. */
+  rateLimit: { perIp: number; perUser: number; authPerIp: number };
+  refreshTokenTtlDays: number;
+}
+
+export interface ApiDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  accessTokens: AccessTokens;
+  mailer: Mailer;
+  masterKey: MasterKey;
+  credentialVerifier: CredentialVerifier;
+  /** Rate-limit counters are shared through Redis when present. */
+  redis?: Redis;
+  settings: ApiSettings;
+}
+
+export function authDeps(deps: ApiDeps): AuthDeps {
+  return {
+    db: deps.db,
+    clock: deps.clock,
+    accessTokens: deps.accessTokens,
+    refreshTokenTtlDays: deps.settings.refreshTokenTtlDays,
+    mailer: deps.mailer,
+    publicUrl: deps.settings.publicUrl,
+    logger: deps.logger,
+  };
+}

@@ -1,0 +1,118 @@
+// The platform API under /api/v1: security headers, CORS allow-list, body-size limit, rate limits,
+// zod request/response schemas, the OpenAPI document (/api/v1/openapi.json) and its browsable page
+// (/docs), the one error body, and the routes. Routes stay thin: each calls one use case in
+// src/services.
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { AppError } from '../../services/app-error.ts';
+import { authenticate } from '../../services/authenticate.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { apiErrorHandler, errorBody } from './error-handler.ts';
+import { limiter } from './rate-limits.ts';
+import { bearerToken } from './request-auth.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
+import { authRoutes } from './routes/auth-routes.ts';
+import { credentialRoutes } from './routes/credential-routes.ts';
+import { followRoutes } from './routes/follow-routes.ts';
+import { sessionRoutes } from './routes/session-routes.ts';
+
+export const API_PREFIX = '/api/v1';
+
+export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+  await app.register(helmet, { global: true });
+  await app.register(cors, {
+    // Only listed browser origins; requests without an Origin header (curl, servers) are not CORS.
+    origin: (origin, cb) => cb(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)),
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type'],
+    exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
+    maxAge: 600,
+  });
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.redis ? { redis: deps.redis, nameSpace: 'polycopy:rate-limit:' } : {}),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'polycopy API',
+        version: '1.0.0',
+        description:
+          'Copy-trading platform for Polymarket. Every error answers {"error": {"code", "message"}}. ' +
+          'Money and percentages are decimal strings. See docs/api.md.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  await app.register(
+    async (api) => {
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler);
+      api.setErrorHandler(apiErrorHandler);
+      api.setNotFoundHandler((req, reply) =>
+        reply.code(404).send(errorBody('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
+      );
+      api.decorateRequest('auth', null);
+      api.addHook('onRoute', (route) => {
+        route.bodyLimit ??= deps.settings.bodyLimitBytes;
+      });
+      api.addHook(
+        'onRequest',
+        limiter(api, deps.settings.rateLimit.perIp, (req) => `ip:${req.ip}`),
+      );
+
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+      // Sign-up, sign-in and token routes: a tighter per-IP budget against guessing.
+      await api.register(async (pub) => {
+        pub.addHook(
+          'onRequest',
+          limiter(pub, deps.settings.rateLimit.authPerIp, (req) => `auth:${req.ip}`),
+        );
+        await pub.register(authRoutes(deps));
+      });
+
+      // Everything else needs a signed-in user.
+      await api.register(async (priv) => {
+        priv.addHook('onRequest', async (req: FastifyRequest) => {
+          const token = bearerToken(req);
+          if (!token) throw new AppError('unauthenticated', 'send Authorization: Bearer <access token>');
+          req.auth = await authenticate(deps, token);
+        });
+        priv.addHook(
+          'onRequest',
+          limiter(priv, deps.settings.rateLimit.perUser, (req) =>
+            req.auth ? `user:${req.auth.userId}` : null,
+          ),
+        );
+        await priv.register(sessionRoutes(deps));
+        await priv.register(credentialRoutes(deps));
+        await priv.register(followRoutes(deps));
+        await priv.register(async (admin) => {
+          admin.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
+            if (req.auth?.role !== 'admin') throw new AppError('forbidden', 'admins only');
+          });
+          await admin.register(adminRoutes(deps));
+        });
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+}

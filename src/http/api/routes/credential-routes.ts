@@ -1,0 +1,156 @@
+// The credentials vault: add (verified, encrypted), list, read, change settings, revoke. Responses
+// carry a masked key only; secrets are write-only.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { addCredential } from '../../../services/add-credential.ts';
+import { getCredential, listCredentials } from '../../../services/list-credentials.ts';
+import { revokeCredential } from '../../../services/revoke-credential.ts';
+import { updateCredential } from '../../../services/update-credential.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { requestMeta, requireAuth } from '../request-auth.ts';
+import { BearerSecurity, decimalString, errors, IdParamSchema, WalletSchema } from '../schemas.ts';
+
+const SpendLimit = decimalString({ scale: 2, min: '0', max: '9999999999.99', example: '250' });
+
+const CredentialSchema = z
+  .object({
+    id: z.string(),
+    keyName: z.string().nullable(),
+    maskedApiKey: z.string().meta({ example: '••••••••3f9a' }),
+    signatureType: z.number().int().nullable(),
+    funderAddress: z.string().nullable(),
+    hasPrivateKey: z.boolean(),
+    status: z.enum(['active', 'revoked', 'suspended', 'expired']),
+    isPrimary: z.boolean(),
+    dailySpendLimitUsd: z.string(),
+    dailySpentUsd: z.string(),
+    lastResetAt: z.string(),
+    totalTradesExecuted: z.number().int(),
+    totalVolumeUsd: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    revokedReason: z.string().nullable(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+  })
+  .meta({ id: 'Credential' });
+
+const Secret = (max: number) => z.string().min(1).max(max).regex(/^\S+$/, 'must not contain whitespace');
+
+const AddBody = z
+  .strictObject({
+    apiKey: Secret(200),
+    apiSecret: Secret(500),
+    apiPassphrase: Secret(500),
+    privateKey: z
+      .string()
+      .regex(/^0x[0-9a-fA-F]{64}$/, 'must be a 0x-prefixed 32-byte hex private key')
+      .nullable()
+      .optional(),
+    signatureType: z
+      .union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)])
+      .describe('0 EOA, 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE, 3 POLY_1271'),
+    funderAddress: WalletSchema.nullable().optional(),
+    keyName: z.string().trim().min(1).max(100).nullable().optional(),
+    dailySpendLimitUsd: SpendLimit.optional(),
+    isPrimary: z.boolean().optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.signatureType !== 0 && !b.funderAddress) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['funderAddress'],
+        message: 'required for signature types 1, 2 and 3 (the proxy or safe wallet that holds the funds)',
+      });
+    }
+  });
+
+export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      '/credentials',
+      {
+        schema: {
+          tags: ['credentials'],
+          summary: 'Store Polymarket API credentials (verified with Polymarket first, encrypted at rest)',
+          security: BearerSecurity,
+          body: AddBody,
+          response: { 201: CredentialSchema, ...errors(400, 401, 409, 422, 503) },
+        },
+      },
+      async (req, reply) =>
+        reply.code(201).send(await addCredential(deps, requireAuth(req).userId, req.body, requestMeta(req))),
+    );
+
+    app.get(
+      '/credentials',
+      {
+        schema: {
+          tags: ['credentials'],
+          summary: "The user's stored credentials (masked)",
+          security: BearerSecurity,
+          response: { 200: z.object({ credentials: z.array(CredentialSchema) }), ...errors(401) },
+        },
+      },
+      async (req) => ({ credentials: await listCredentials(deps, requireAuth(req).userId) }),
+    );
+
+    app.get(
+      '/credentials/:id',
+      {
+        schema: {
+          tags: ['credentials'],
+          summary: 'One stored credential (masked)',
+          security: BearerSecurity,
+          params: IdParamSchema,
+          response: { 200: CredentialSchema, ...errors(400, 401, 404) },
+        },
+      },
+      async (req) => getCredential(deps, requireAuth(req).userId, req.params.id),
+    );
+
+    app.patch(
+      '/credentials/:id',
+      {
+        schema: {
+          tags: ['credentials'],
+          summary: 'Change the name, the daily spend limit, or make it the primary key',
+          security: BearerSecurity,
+          params: IdParamSchema,
+          body: z
+            .strictObject({
+              keyName: z.string().trim().min(1).max(100).nullable().optional(),
+              dailySpendLimitUsd: SpendLimit.optional(),
+              isPrimary: z.literal(true).optional(),
+            })
+            .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
+          response: { 200: CredentialSchema, ...errors(400, 401, 404, 409) },
+        },
+      },
+      async (req) =>
+        updateCredential(deps, requireAuth(req).userId, req.params.id, req.body, requestMeta(req)),
+    );
+
+    app.post(
+      '/credentials/:id/revoke',
+      {
+        schema: {
+          tags: ['credentials'],
+          summary: 'Revoke a credential; it is never used again',
+          security: BearerSecurity,
+          params: IdParamSchema,
+          body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional(),
+          response: { 200: CredentialSchema, ...errors(400, 401, 404, 409) },
+        },
+      },
+      async (req) =>
+        revokeCredential(
+          deps,
+          requireAuth(req).userId,
+          req.params.id,
+          req.body?.reason ?? 'revoked by user',
+          requestMeta(req),
+        ),
+    );
+  };
+}

@@ -1,0 +1,82 @@
+// Shared zod pieces of the API's request and response schemas. Money and percentages are decimal
+// strings on the wire, checked for scale and range here so the database never sees an out-of-range
+// value (which would be a 500 instead of a 400).
+import { z } from 'zod';
+import { dec, isDecimalString } from '../../domain/money.ts';
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'validation_failed' }),
+      message: z.string().meta({ example: 'body.email: Invalid email address' }),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 423 | 429 | 503;
+
+/** Response entries for the error statuses a route can answer. */
+export function errors(...statuses: Status[]): Record<number, typeof ErrorBodySchema> {
+  return Object.fromEntries([...statuses, 429].map((s) => [s, ErrorBodySchema]));
+}
+
+// The users table's CHECK on email, so a valid request never trips the database constraint.
+const EMAIL_RE = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+
+export const EmailSchema = z
+  .string()
+  .trim()
+  .max(255)
+  .regex(EMAIL_RE, 'must be an email address')
+  .transform((v) => v.toLowerCase())
+  .meta({ example: 'alice@example.com' });
+
+export const WalletSchema = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 40-hex-digit address')
+  .meta({ example: '0x56687bf447db6ffa42ffe2204a05edaa20f55839' });
+
+/** A BIGSERIAL id in a path: digits only, small enough to always be a valid bigint. */
+export const IdParamSchema = z.strictObject({
+  id: z.string().regex(/^[1-9]\d{0,17}$/, 'must be a numeric id'),
+});
+
+export interface DecimalRule {
+  /** Digits allowed after the point (the column's scale). */
+  scale: number;
+  /** Largest value (the column's precision allows). */
+  max: string;
+  /** Smallest value; exclusive when minExclusive. */
+  min: string;
+  minExclusive?: boolean;
+  example: string;
+}
+
+export function decimalString(rule: DecimalRule) {
+  return z
+    .string()
+    .max(40)
+    .superRefine((v, ctx) => {
+      if (!isDecimalString(v) || v.startsWith('-')) {
+        ctx.addIssue({ code: 'custom', message: 'must be a non-negative decimal string, e.g. "12.5"' });
+        return;
+      }
+      if ((v.split('.')[1]?.length ?? 0) > rule.scale) {
+        ctx.addIssue({ code: 'custom', message: `at most ${rule.scale} decimal places` });
+        return;
+      }
+      const d = dec(v);
+      const min = dec(rule.min);
+      if (rule.minExclusive ? d.lte(min) : d.lt(min)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be ${rule.minExclusive ? 'greater than' : 'at least'} ${rule.min}`,
+        });
+      } else if (d.gt(dec(rule.max))) {
+        ctx.addIssue({ code: 'custom', message: `must be at most ${rule.max}` });
+      }
+    })
+    .meta({ example: rule.example, description: `decimal string, ≤ ${rule.scale} decimal places` });
+}
+
+export const BearerSecurity = [{ bearerAuth: [] }];

@@ -1,0 +1,62 @@
+// Master key rotation: every record's data key is unwrapped with the old master key and wrapped
+// with the new one, in one transaction (all records move or none do). The encrypted fields are not
+// touched: the data keys themselves do not change. Records already under the new key (a rotation
+// re-run after a crash between commit and installing the new key) are skipped.
+import { withTransaction, type Db } from '../db/client.ts';
+import { writeAudit } from './audit-log.ts';
+import { rewrapDataKey } from './credential-crypto.ts';
+import type { MasterKey } from './master-key.ts';
+
+export interface RotationResult {
+  rewrapped: number;
+  alreadyCurrent: number;
+}
+
+export async function rotateMasterKey(db: Db, from: MasterKey, to: MasterKey): Promise<RotationResult> {
+  if (from.id === to.id) throw new Error('the new master key is the current one');
+  return withTransaction(db, async (tx) => {
+    const rows = await tx
+      .selectFrom('polymarket_api_keys')
+      .select([
+        'id',
+        'user_id',
+        'wrapped_data_key',
+        'master_key_id',
+        'encrypted_api_key',
+        'encrypted_api_secret',
+        'encrypted_api_passphrase',
+        'encrypted_private_key',
+      ])
+      .where('wrapped_data_key', 'is not', null)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    let rewrapped = 0;
+    let alreadyCurrent = 0;
+    for (const row of rows) {
+      if (row.master_key_id === to.id) {
+        alreadyCurrent++;
+        continue;
+      }
+      // Throws (and rolls everything back) if a record is not under `from`.
+      const next = rewrapDataKey(from, to, { userId: row.user_id, recordId: row.id }, row);
+      await tx.updateTable('polymarket_api_keys').set(next).where('id', '=', row.id).execute();
+      await writeAudit(tx, {
+        userId: row.user_id,
+        apiKeyId: row.id,
+        action: 'rewrap',
+        actor: 'cli',
+        detail: { from: from.id, to: to.id },
+      });
+      rewrapped++;
+    }
+    await writeAudit(tx, {
+      userId: null,
+      apiKeyId: null,
+      action: 'rotate_master_key',
+      actor: 'cli',
+      detail: { from: from.id, to: to.id, rewrapped, alreadyCurrent },
+    });
+    return { rewrapped, alreadyCurrent };
+  });
+}

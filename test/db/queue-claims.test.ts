@@ -1,0 +1,175 @@
+// trade_queue claims: SKIP LOCKED batches, priority then FIFO, leases, tokens, retries, expiry.
+import { sql } from 'kysely';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  cancelExpired,
+  claimBatch,
+  completeClaim,
+  failClaim,
+  recoverExpiredLeases,
+  renewLeases,
+} from '../../src/execution/queue-claims.ts';
+import { insertQueueRow, insertRelationship, insertTrader, insertUser } from '../support/fixtures.ts';
+import { useTestDatabase } from '../support/test-database.ts';
+
+describe('trade_queue claims', () => {
+  const t = useTestDatabase();
+  let userId: string;
+  let relId: string;
+
+  beforeEach(async () => {
+    const db = t.current.db;
+    await db.deleteFrom('trade_queue').execute();
+    if (!userId) {
+      userId = (await insertUser(db)).id;
+      relId = (await insertRelationship(db, userId, (await insertTrader(db)).wallet_address)).id;
+    }
+  });
+  const row = (values: Parameters<typeof insertQueueRow>[3] = {}) =>
+    insertQueueRow(t.current.db, userId, relId, values);
+  const statusOf = async (id: string) =>
+    await t.current.db.selectFrom('trade_queue').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('claims by priority, then FIFO, and leases what it claims', async () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 25, 12, 0, s));
+    const a = await row({ priority: 5, created_at: at(1) });
+    const b = await row({ priority: 1, created_at: at(5) });
+    const c = await row({ priority: 5, created_at: at(0) });
+    const d = await row({ priority: 10, created_at: at(0) });
+    const claimed = await claimBatch(t.current.db, { workerId: 'w1', limit: 3, leaseMs: 30_000 });
+    expect(claimed.map((r) => r.id)).toEqual([b.id, c.id, a.id]);
+    for (const r of claimed) {
+      expect(r.status).toBe('processing');
+      expect(r.celery_task_id).toMatch(new RegExp(`^w1:${r.id}:1:`));
+      expect(r.lease_expires_at!.getTime() - r.started_at!.getTime()).toBe(30_000);
+    }
+    expect((await statusOf(d.id)).status).toBe('pending');
+  });
+
+  it('never hands the same row to two concurrent workers', async () => {
+    for (let i = 0; i < 60; i++) await row();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, w) =>
+        claimBatch(t.current.db, { workerId: `w${w}`, limit: 15, leaseMs: 30_000 }),
+      ),
+    );
+    const ids = results.flat().map((r) => r.id);
+    expect(ids).toHaveLength(60);
+    expect(new Set(ids).size).toBe(60);
+  });
+
+  it('skips rows scheduled for later and rows already expired', async () => {
+    await row({ scheduled_for: new Date(Date.now() + 60_000) });
+    await row({ expires_at: new Date(Date.now() - 1000) });
+    const ready = await row();
+    const claimed = await claimBatch(t.current.db, { workerId: 'w', limit: 10, leaseMs: 30_000 });
+    expect(claimed.map((r) => r.id)).toEqual([ready.id]);
+  });
+
+  it('completes only with the claim token, once', async () => {
+    const r = await row();
+    const [c] = await claimBatch(t.current.db, { workerId: 'w', limit: 1, leaseMs: 30_000 });
+    expect(await completeClaim(t.current.db, r.id, 'someone-else', { venueOrderId: '0x1' })).toBe(false);
+    expect(await completeClaim(t.current.db, r.id, c!.celery_task_id!, { venueOrderId: '0xabc' })).toBe(true);
+    expect(await completeClaim(t.current.db, r.id, c!.celery_task_id!, { venueOrderId: '0xabc' })).toBe(
+      false,
+    );
+    const done = await statusOf(r.id);
+    expect(done).toMatchObject({ status: 'completed', venue_order_id: '0xabc', lease_expires_at: null });
+    expect(done.completed_at).not.toBeNull();
+  });
+
+  it("returns a dead worker's rows to pending when the lease runs out, and the old token is void", async () => {
+    const r = await row();
+    const [c] = await claimBatch(t.current.db, { workerId: 'dead', limit: 1, leaseMs: 30_000 });
+    expect(await recoverExpiredLeases(t.current.db)).toEqual([]); // lease still valid
+    await sql`UPDATE trade_queue SET lease_expires_at = now() - interval '1 second' WHERE id = ${r.id}`.execute(
+      t.current.db,
+    );
+    const recovered = await recoverExpiredLeases(t.current.db);
+    expect(recovered.map((x) => x.id)).toEqual([r.id]);
+    expect(recovered[0]).toMatchObject({ status: 'pending', celery_task_id: null });
+    const [again] = await claimBatch(t.current.db, { workerId: 'alive', limit: 1, leaseMs: 30_000 });
+    expect(again!.id).toBe(r.id);
+    expect(again!.celery_task_id).not.toBe(c!.celery_task_id);
+    expect(await completeClaim(t.current.db, r.id, c!.celery_task_id!, { venueOrderId: null })).toBe(false);
+    expect(
+      await failClaim(t.current.db, r.id, c!.celery_task_id!, {
+        message: 'x',
+        retryable: true,
+        retryAt: null,
+      }),
+    ).toBe('lost_claim');
+  });
+
+  it('renews only leases it still holds', async () => {
+    const r1 = await row();
+    const r2 = await row();
+    const claimed = await claimBatch(t.current.db, { workerId: 'w', limit: 2, leaseMs: 1_000 });
+    const held = await renewLeases(
+      t.current.db,
+      [
+        { id: r1.id, token: claimed.find((c) => c.id === r1.id)!.celery_task_id! },
+        { id: r2.id, token: 'stale' },
+      ],
+      60_000,
+    );
+    expect(held).toEqual([r1.id]);
+    const renewed = await statusOf(r1.id);
+    expect(renewed.lease_expires_at!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+  });
+
+  it('retries with the given backoff up to max_retries, then fails for good', async () => {
+    const r = await row({ max_retries: 2 });
+    const outcomes: string[] = [];
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await sql`UPDATE trade_queue SET scheduled_for = NULL WHERE id = ${r.id}`.execute(t.current.db);
+      const [c] = await claimBatch(t.current.db, { workerId: 'w', limit: 1, leaseMs: 30_000 });
+      expect(c!.id).toBe(r.id);
+      const retryAt = new Date(Date.now() + 5_000);
+      outcomes.push(
+        await failClaim(t.current.db, r.id, c!.celery_task_id!, {
+          message: `boom ${attempt}`,
+          retryable: true,
+          retryAt,
+        }),
+      );
+      if (attempt < 3) {
+        // Not claimable before its retry time.
+        expect(await claimBatch(t.current.db, { workerId: 'w', limit: 1, leaseMs: 30_000 })).toEqual([]);
+      }
+    }
+    expect(outcomes).toEqual(['retry_scheduled', 'retry_scheduled', 'failed']);
+    expect(await statusOf(r.id)).toMatchObject({ status: 'failed', retry_count: 3, error_message: 'boom 3' });
+  });
+
+  it('fails at once on a non-retryable error', async () => {
+    const r = await row();
+    const [c] = await claimBatch(t.current.db, { workerId: 'w', limit: 1, leaseMs: 30_000 });
+    expect(
+      await failClaim(t.current.db, r.id, c!.celery_task_id!, {
+        message: 'rejected',
+        retryable: false,
+        retryAt: null,
+      }),
+    ).toBe('failed');
+    expect(await statusOf(r.id)).toMatchObject({ status: 'failed', retry_count: 1 });
+  });
+
+  it('cancels pending rows past expires_at (the seed step 5), and only those', async () => {
+    const old = await row({ expires_at: new Date(Date.now() - 1000) });
+    const fresh = await row({ expires_at: new Date(Date.now() + 60_000) });
+    const none = await row();
+    const cancelled = await cancelExpired(t.current.db);
+    expect(cancelled.map((r) => r.id)).toEqual([old.id]);
+    expect(await statusOf(old.id)).toMatchObject({ status: 'cancelled', error_message: 'expired' });
+    expect((await statusOf(fresh.id)).status).toBe('pending');
+    expect((await statusOf(none.id)).status).toBe('pending');
+  });
+
+  it('refuses a processing row without a lease (database check)', async () => {
+    await expect(row({ status: 'processing' })).rejects.toMatchObject({
+      constraint: 'trade_queue_processing_has_lease',
+    });
+  });
+});
