@@ -9,7 +9,8 @@
 //   5. record the outcome: executed (record-execution.ts), or a retry / failure / skip with a reason.
 // Retries happen in one layer only: the queue (scheduled_for + retry_count). Nothing here loops.
 import { sql } from 'kysely';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { withTransaction } from '../db/client.ts';
 import { priceCopyOrder } from '../domain/copy-pricing.ts';
 import { checkGates } from '../domain/execution-gates.ts';
 import { Decimal, toWire } from '../domain/money.ts';
@@ -18,7 +19,7 @@ import { reasonMessage, reasonOutcome, type CopyOutcomeReason } from '../domain/
 import type { Logger } from '../observability/logger.ts';
 import { isVenueError, VenueError } from '../venue/errors.ts';
 import type { OrderResult, Venue } from '../venue/venue.ts';
-import { loadExecutionContext, type ExecutionContext } from './execution-context.ts';
+import { loadExecutionContext, readUserLoad, type ExecutionContext } from './execution-context.ts';
 import { cancelClaim, failClaim, type QueueRow } from './queue-claims.ts';
 import { recordExecution } from './record-execution.ts';
 import type { VenueProvider } from './venue-provider.ts';
@@ -37,6 +38,8 @@ export type ExecutionOutcome =
   | { kind: 'failed'; reason: CopyOutcomeReason }
   | { kind: 'retry'; at: Date; errorKind: string }
   | { kind: 'lost_claim' };
+
+class LostClaim extends Error {}
 
 /** The deterministic client order id of a queue row: its identity at the venue. */
 export const clientOrderIdFor = (rowId: string) => `polycopy-q${rowId}`;
@@ -67,7 +70,7 @@ async function releaseSpend(db: Db, row: QueueRow): Promise<void> {
 }
 
 /** Reserves `cost` of the key's rolling 24 h spend, or returns false when it would pass the limit. */
-async function reserveSpend(db: Db, keyId: string, cost: Decimal): Promise<boolean> {
+async function reserveSpend(db: Db | Tx, keyId: string, cost: Decimal): Promise<boolean> {
   const { rows } = await sql<{ id: string }>`
     UPDATE polymarket_api_keys
        SET daily_spent_usd = (CASE WHEN last_reset_at <= now() - interval '24 hours' THEN 0 ELSE daily_spent_usd END)
@@ -125,63 +128,82 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
     if (!market) return skip('market_unavailable', `no market for token ${assetId}`);
     if (market.closed || market.resolved || !market.acceptingOrders) return skip('market_closed');
 
+    // BUYs are sent as a pUSD amount (FOK at the limit): Polymarket fills marketable BUYs by the
+    // collateral they spend, so only an amount-denominated order has the same bytes on every attempt
+    // (a share-denominated one is converted from the book at signing time). SELLs are sent in shares.
     let limit: Decimal;
-    let size: Decimal;
+    let size: Decimal | null = null;
+    let amount: Decimal | null = null;
     let expectedFees = new Decimal(0);
-    if (row.signed_at && row.limit_price && row.order_size) {
-      // Re-sending the identical order (it provably never arrived): same limit, same size.
+    if (row.signed_at && row.limit_price && (row.order_size || row.order_amount)) {
+      // Re-sending the identical order (it provably never arrived): same limit, same quantity.
       limit = new Decimal(row.limit_price);
-      size = new Decimal(row.order_size);
+      size = row.order_size === null ? null : new Decimal(row.order_size);
+      amount = row.order_amount === null ? null : new Decimal(row.order_amount);
     } else {
       const book = await deps.venues.marketData.getOrderBook(assetId);
-      const priced = priceCopyOrder({
-        side: row.side,
-        targetPrice: new Decimal(row.target_price ?? '0'),
-        maxSlippagePercent: new Decimal(row.max_slippage_percent),
-        book,
-        quantity: { size: new Decimal(row.quantity) },
-        fees: market.fees,
-        tickSize: market.tickSize,
-      });
+      const price = (quantity: { size: Decimal } | { amount: Decimal }) =>
+        priceCopyOrder({
+          side: row.side,
+          targetPrice: new Decimal(row.target_price ?? '0'),
+          maxSlippagePercent: new Decimal(row.max_slippage_percent),
+          book,
+          quantity,
+          fees: market.fees,
+          tickSize: market.tickSize,
+        });
+      let priced = price({ size: new Decimal(row.quantity) });
+      if (priced.ok && row.side === 'BUY') {
+        const spend = priced.order.limitPrice.times(row.quantity).toDecimalPlaces(2, Decimal.ROUND_DOWN);
+        priced = price({ amount: spend });
+      }
       if (!priced.ok) return skip(priced.reason, priced.detail);
       limit = priced.order.limitPrice;
-      size = priced.order.size ?? new Decimal(row.quantity);
+      size = priced.order.size;
+      amount = priced.order.amount;
       expectedFees = priced.order.expectedFees;
     }
-    const notional = size.times(limit);
+    const notional = amount ?? size!.times(limit);
     const cost = row.side === 'BUY' ? notional.plus(expectedFees) : new Decimal(0);
     const balance = row.side === 'BUY' ? (await venue.getCollateralBalance()).balance : new Decimal(0);
-    const gate = checkGates(
-      {
-        mode: row.mode,
-        killSwitch: ctx.killSwitch,
-        side: row.side,
-        purpose: row.purpose === 'copy' ? 'copy' : 'risk_exit',
-        user: { ...ctx.user, availableBalanceUsd: balance },
-        relationship: ctx.relationship,
-        tradesInWindow: ctx.tradesInWindow,
-        apiKey: ctx.apiKey,
-        order: { notionalUsd: notional, costUsd: cost },
-      },
-      now(),
-    );
-    if (!gate.ok) return skip(gate.reason, gate.detail);
-
-    // 3. Spend reservation (live BUYs), atomic against every other worker.
     const apiKeyId = row.mode === 'live' ? ctx.apiKeyId : null;
     const reserve = row.side === 'BUY' && apiKeyId ? cost.toDecimalPlaces(2, Decimal.ROUND_UP) : null;
-    if (reserve && apiKeyId && !row.reserved_spend_usd) {
-      if (!(await reserveSpend(db, apiKeyId, reserve))) return skip('daily_spend_limit_reached');
-    }
 
-    // 4. Persist the order's identity before it leaves the process.
-    if (!row.signed_at) {
-      const persisted = await db
+    // 3. Admit the order: gates, spend reservation and the order's identity in one transaction,
+    //    serialised per user by a lock on the user's row (see execution-context.ts).
+    const admitted = await withTransaction(db, async (tx) => {
+      await sql`SELECT 1 FROM users WHERE id = ${row.user_id} FOR UPDATE`.execute(tx);
+      const load = await readUserLoad(tx, row);
+      const gate = checkGates(
+        {
+          mode: row.mode,
+          killSwitch: ctx.killSwitch,
+          side: row.side,
+          purpose: row.purpose === 'copy' ? 'copy' : 'risk_exit',
+          user: { ...ctx.user, exposureUsd: load.userExposureUsd, availableBalanceUsd: balance },
+          relationship: {
+            status: ctx.relationshipStatus,
+            maxTotalExposureUsd: ctx.relationshipMaxExposureUsd,
+            exposureUsd: load.relationshipExposureUsd,
+          },
+          tradesInWindow: load.tradesInWindow,
+          apiKey: ctx.apiKey,
+          order: { notionalUsd: notional, costUsd: cost },
+        },
+        now(),
+      );
+      if (!gate.ok) return { ok: false as const, reason: gate.reason, detail: gate.detail };
+      if (reserve && apiKeyId && !row.reserved_spend_usd && !(await reserveSpend(tx, apiKeyId, reserve)))
+        return { ok: false as const, reason: 'daily_spend_limit_reached' as const, detail: undefined };
+      if (row.signed_at) return { ok: true as const, row };
+      // 4. Persist the order's identity before it leaves the process.
+      const persisted = await tx
         .updateTable('trade_queue')
         .set({
           signed_at: now(),
           limit_price: toWire(limit),
-          order_size: toWire(size),
+          order_size: size === null ? null : toWire(size),
+          order_amount: amount === null ? null : toWire(amount),
           reserved_spend_usd: reserve ? toWire(reserve) : null,
           api_key_id: apiKeyId,
         })
@@ -190,13 +212,15 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
         .where('status', '=', 'processing')
         .returningAll()
         .executeTakeFirst();
-      if (!persisted) {
-        if (reserve && apiKeyId)
-          await releaseSpend(db, { ...row, reserved_spend_usd: toWire(reserve), api_key_id: apiKeyId });
-        return { kind: 'lost_claim' };
-      }
-      row = persisted;
-    }
+      if (!persisted) throw new LostClaim();
+      return { ok: true as const, row: persisted };
+    }).catch((err: unknown) => {
+      if (err instanceof LostClaim) return null;
+      throw err;
+    });
+    if (admitted === null) return { kind: 'lost_claim' };
+    if (!admitted.ok) return skip(admitted.reason, admitted.detail);
+    row = admitted.row;
 
     const result = await venue.placeOrder({
       clientOrderId,
@@ -204,8 +228,8 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
       side: row.side,
       orderType: 'FOK',
       price: limit,
-      size,
       signedAtMs: row.signed_at!.getTime(),
+      ...(amount !== null ? { amount } : { size: size! }),
     });
     return await finish(deps, row, token, ctx, result, now());
   } catch (err) {

@@ -1,10 +1,13 @@
-// Everything the gates need about one claimed row, read in one query after the claim. Exposure comes
-// from copy_positions; the daily trade count from the user's BUY copies completed in the last 24 h
-// (trade_queue keeps 7 days). Both include the user's other rows being executed right now: a row is
-// claimed (committed) before its context is read, so of any two concurrent executions at least one
-// sees the other, and caps hold under concurrency.
+// What the gates need about one claimed row. The slowly changing part (kill switch, statuses,
+// limits, API key) is read in one query after the claim. The part that concurrent executions of the
+// same user change — exposure and the rolling daily trade count — is read by readUserLoad inside the
+// transaction that admits the order, under a lock on the user's row: open positions, plus the
+// user's other rows already admitted (signed, still processing), plus BUYs completed in the last
+// 24 h. recordExecution updates the same user row, so an execution is either still counted as
+// admitted or already counted as a position, never neither: caps hold exactly under concurrency,
+// without refusing copies for rows that were merely claimed.
 import { sql } from 'kysely';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { Decimal } from '../domain/money.ts';
 import type { ApiKeyState, GateState } from '../domain/execution-gates.ts';
 import { isSubscriptionTier } from '../domain/tiers.ts';
@@ -14,9 +17,8 @@ export interface ExecutionContext {
   readonly killSwitch: boolean;
   readonly relationshipStatus: 'active' | 'paused' | 'stopped';
   readonly mode: 'live' | 'paper';
-  readonly user: Omit<GateState['user'], 'availableBalanceUsd'>;
-  readonly relationship: GateState['relationship'];
-  readonly tradesInWindow: number;
+  readonly user: Omit<GateState['user'], 'availableBalanceUsd' | 'exposureUsd'>;
+  readonly relationshipMaxExposureUsd: Decimal;
   readonly apiKeyId: string | null;
   readonly apiKey: ApiKeyState | null;
   readonly detectedAt: Date | null;
@@ -33,9 +35,6 @@ interface Row {
   max_daily_trades: number;
   max_trade_size_usd: string;
   max_total_exposure_usd: string;
-  rel_exposure: string;
-  user_exposure: string;
-  trades_in_window: number;
   key_id: string | null;
   key_status: ApiKeyState['status'] | null;
   key_expires_at: Date | null;
@@ -50,18 +49,6 @@ export async function loadExecutionContext(db: Db, row: QueueRow): Promise<Execu
     SELECT pc.kill_switch, cr.status AS rel_status, cr.mode, cr.max_total_exposure_usd AS rel_max_exposure,
            u.is_active, u.subscription_tier, u.max_followed_traders, u.max_daily_trades, u.max_trade_size_usd,
            u.max_total_exposure_usd,
-           COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.copy_relationship_id = cr.id), 0)
-           + COALESCE((SELECT SUM(COALESCE(o.order_size * o.limit_price, o.notional_usd)) FROM trade_queue o
-                      WHERE o.copy_relationship_id = cr.id AND o.side = 'BUY' AND o.status = 'processing'
-                        AND o.id <> ${row.id}), 0) AS rel_exposure,
-           COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.user_id = u.id), 0)
-           + COALESCE((SELECT SUM(COALESCE(o.order_size * o.limit_price, o.notional_usd)) FROM trade_queue o
-                      WHERE o.user_id = u.id AND o.side = 'BUY' AND o.status = 'processing'
-                        AND o.id <> ${row.id}), 0) AS user_exposure,
-           (SELECT count(*) FROM trade_queue o
-             WHERE o.user_id = u.id AND o.id <> ${row.id} AND o.side = 'BUY'
-               AND (o.status = 'processing' OR (o.status = 'completed' AND o.completed_at > now() - interval '24 hours'))
-           )::int AS trades_in_window,
            k.id AS key_id, k.status AS key_status, k.expires_at AS key_expires_at,
            k.daily_spend_limit_usd AS key_limit, k.daily_spent_usd AS key_spent, k.last_reset_at AS key_reset,
            lf.detected_at
@@ -90,14 +77,8 @@ export async function loadExecutionContext(db: Db, row: QueueRow): Promise<Execu
         maxTradeSizeUsd: new Decimal(r.max_trade_size_usd),
         maxTotalExposureUsd: new Decimal(r.max_total_exposure_usd),
       },
-      exposureUsd: new Decimal(r.user_exposure),
     },
-    relationship: {
-      status: r.rel_status,
-      maxTotalExposureUsd: new Decimal(r.rel_max_exposure),
-      exposureUsd: new Decimal(r.rel_exposure),
-    },
-    tradesInWindow: r.trades_in_window,
+    relationshipMaxExposureUsd: new Decimal(r.rel_max_exposure),
     apiKeyId: r.key_id,
     apiKey:
       r.key_id === null
@@ -110,5 +91,37 @@ export async function loadExecutionContext(db: Db, row: QueueRow): Promise<Execu
             lastResetAt: r.key_reset!,
           },
     detectedAt: r.detected_at,
+  };
+}
+
+export interface UserLoad {
+  readonly relationshipExposureUsd: Decimal;
+  readonly userExposureUsd: Decimal;
+  readonly tradesInWindow: number;
+}
+
+/** Call inside the admitting transaction, after locking the user's row (see above). */
+export async function readUserLoad(tx: Tx, row: QueueRow): Promise<UserLoad> {
+  const { rows } = await sql<{ rel: string; usr: string; n: number }>`
+    SELECT
+      COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.copy_relationship_id = ${row.copy_relationship_id}), 0)
+      + COALESCE((SELECT SUM(COALESCE(o.order_amount, o.order_size * o.limit_price)) FROM trade_queue o
+                  WHERE o.copy_relationship_id = ${row.copy_relationship_id} AND o.side = 'BUY'
+                    AND o.status = 'processing' AND o.signed_at IS NOT NULL AND o.id <> ${row.id}), 0) AS rel,
+      COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.user_id = ${row.user_id}), 0)
+      + COALESCE((SELECT SUM(COALESCE(o.order_amount, o.order_size * o.limit_price)) FROM trade_queue o
+                  WHERE o.user_id = ${row.user_id} AND o.side = 'BUY'
+                    AND o.status = 'processing' AND o.signed_at IS NOT NULL AND o.id <> ${row.id}), 0) AS usr,
+      (SELECT count(*) FROM trade_queue o
+        WHERE o.user_id = ${row.user_id} AND o.id <> ${row.id} AND o.side = 'BUY'
+          AND ((o.status = 'processing' AND o.signed_at IS NOT NULL)
+               OR (o.status = 'completed' AND o.completed_at > now() - interval '24 hours')))::int AS n`.execute(
+    tx,
+  );
+  const r = rows[0]!;
+  return {
+    relationshipExposureUsd: new Decimal(r.rel),
+    userExposureUsd: new Decimal(r.usr),
+    tradesInWindow: r.n,
   };
 }

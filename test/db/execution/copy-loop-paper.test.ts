@@ -295,7 +295,11 @@ describe('copy loop (paper)', () => {
       db,
     );
     expect(new Decimal(open.rows[0]!.total).lte(500)).toBe(true);
-    expect(Number(open.rows[0]!.n)).toBeGreaterThan(15); // the cap was actually used, not refused wholesale
+    // Each copy spends $21.00 (50 × 0.42): the cap admits exactly 23 of them ($483); the 24th would
+    // make $504. Exposure is admitted under a per-user lock, so concurrency neither breaks the cap
+    // nor refuses copies that fit.
+    expect(open.rows[0]!.n).toBe('23');
+    expect(open.rows[0]!.total).toBe('483.000000');
     const skipped = await sql<{ n: string }>`
       SELECT count(*) AS n FROM trade_queue WHERE user_id = ${user.id} AND status = 'cancelled' AND error_message LIKE 'user_exposure_cap_reached%'`.execute(
       db,
