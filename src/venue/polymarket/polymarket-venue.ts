@@ -101,11 +101,16 @@ export interface PolymarketVenueOptions {
   readonly chainId: number;
   /** Exchange/collateral addresses; Polygon's by default. */
   readonly contracts?: Partial<ContractSet>;
-  readonly credentials: PolymarketCredentials;
+  /**
+   * Credentials, signer and signature type are needed to trade and to read balances. Without them
+   * the venue serves public market data only (the paper venue's source); trading calls then fail
+   * with an `auth` VenueError. See PolymarketVenue.marketData.
+   */
+  readonly credentials?: PolymarketCredentials;
   /** The key that signs orders and L1/L2 requests (viem `privateKeyToAccount(...)` or a remote signer). */
-  readonly signer: TypedDataSigner;
+  readonly signer?: TypedDataSigner;
   /** 0 EOA, 1 POLY_PROXY, 2 POLY_GNOSIS_SAFE, 3 POLY_1271 (deposit wallet). */
-  readonly signatureType: SignatureType;
+  readonly signatureType?: SignatureType;
   /** The wallet holding the funds (proxy / Safe / deposit wallet). Required for types 1–3. */
   readonly funderAddress?: Address;
   /** Shared pacing across every client of the process; one is created when omitted. */
@@ -148,10 +153,8 @@ export class PolymarketVenue implements Venue {
   readonly data: DataApiClient;
   private readonly hosts: PolymarketHosts;
   private readonly contracts: ContractSet;
-  private readonly signer: TypedDataSigner;
-  private readonly signatureType: SignatureType;
-  private readonly maker: Address;
-  private readonly apiKey: string;
+  private readonly account:
+    { signer: TypedDataSigner; signatureType: SignatureType; maker: Address; apiKey: string } | undefined;
   private readonly placeTimeoutMs: number | undefined;
   private readonly rulesTtlMs: number;
   private readonly maxRemembered: number;
@@ -164,14 +167,20 @@ export class PolymarketVenue implements Venue {
   constructor(options: PolymarketVenueOptions) {
     this.hosts = options.hosts;
     this.contracts = contractSet({ ...options.contracts, chainId: options.chainId });
-    this.signer = options.signer;
-    this.signatureType = options.signatureType;
-    const signerAddress = getAddress(options.signer.address);
-    if (options.signatureType !== SignatureType.EOA && options.funderAddress === undefined) {
-      throw new RangeError('signature types 1–3 trade from a funder wallet: funderAddress is required');
+    if (options.signer && options.credentials) {
+      const signatureType = options.signatureType ?? SignatureType.EOA;
+      if (signatureType !== SignatureType.EOA && options.funderAddress === undefined) {
+        throw new RangeError('signature types 1–3 trade from a funder wallet: funderAddress is required');
+      }
+      this.account = {
+        signer: options.signer,
+        signatureType,
+        maker: getAddress(options.funderAddress ?? options.signer.address),
+        apiKey: options.credentials.apiKey,
+      };
+    } else if (options.signer || options.credentials) {
+      throw new RangeError('trading needs both a signer and API credentials');
     }
-    this.maker = getAddress(options.funderAddress ?? signerAddress);
-    this.apiKey = options.credentials.apiKey;
     this.now = options.now ?? Date.now;
     this.placeTimeoutMs = options.timeouts?.placeMs;
     this.rulesTtlMs = options.rulesTtlMs ?? DEFAULT_RULES_TTL_MS;
@@ -185,7 +194,7 @@ export class PolymarketVenue implements Venue {
         timeoutMs: options.timeouts?.readMs,
         fetch: options.fetch,
       });
-    const credentials: ApiCredentials = {
+    const credentials: ApiCredentials | undefined = options.credentials && {
       key: options.credentials.apiKey,
       secret: options.credentials.secret,
       passphrase: options.credentials.passphrase,
@@ -193,12 +202,32 @@ export class PolymarketVenue implements Venue {
     this.clob = new ClobClient({
       http: http(options.hosts.clob, 'clob'),
       chainId: options.chainId,
-      signer: options.signer,
-      credentials,
+      ...(options.signer ? { signer: options.signer } : {}),
+      ...(credentials ? { credentials } : {}),
       now: this.now,
     });
     this.gamma = new GammaClient(http(options.hosts.gamma, 'gamma'));
     this.data = new DataApiClient(http(options.hosts.data, 'data-api'));
+  }
+
+  /** A venue for public market data only (books, markets, midpoints, streams): no keys at all. */
+  static marketData(
+    options: Omit<PolymarketVenueOptions, 'credentials' | 'signer' | 'signatureType' | 'funderAddress'>,
+  ) {
+    return new PolymarketVenue(options);
+  }
+
+  private trading() {
+    if (!this.account) {
+      throw new VenueError(
+        'auth',
+        'this Polymarket venue serves market data only: it has no trading credentials',
+        {
+          reason: 'invalid_api_key',
+        },
+      );
+    }
+    return this.account;
   }
 
   /**
@@ -381,11 +410,8 @@ export class PolymarketVenue implements Venue {
       request,
       rules: cached.rules,
       signing: {
-        signer: this.signer,
-        signatureType: this.signatureType,
-        maker: this.maker,
+        ...this.trading(),
         contracts: this.contracts,
-        apiKey: this.apiKey,
       },
       nowMs: this.now(),
       book,
@@ -625,7 +651,7 @@ export class PolymarketVenue implements Venue {
     const wire = await this.clob.getBalanceAllowance({
       assetType,
       tokenId,
-      signatureType: this.signatureType,
+      signatureType: this.trading().signatureType,
     });
     return {
       asset: tokenId ?? 'collateral',
@@ -644,6 +670,6 @@ export class PolymarketVenue implements Venue {
 
   /** The funder address orders are placed for (the Data API's `proxyWallet` of this account). */
   get funderAddress(): Address {
-    return this.maker;
+    return this.trading().maker;
   }
 }
