@@ -1,6 +1,7 @@
-// `polycopy start`: the platform shell. Config → database (embedded or configured) → migrations →
-// partition upkeep → HTTP. Roles added by later issues register here. Shutdown closes in reverse
-// order, bounded by SHUTDOWN_TIMEOUT_MS.
+// `polycopy start` (and the single-role commands): config → database (embedded or configured) →
+// migrations → partition upkeep → venue (Polymarket, or the built-in simulator) → the roles in
+// ROLES (api, worker, ingest) → HTTP (/health, /ready, and /api/v1 with the api role). Shutdown
+// closes in reverse order, bounded by SHUTDOWN_TIMEOUT_MS.
 import { sql } from 'kysely';
 import type { Config } from '../config/config.ts';
 import { createDb, type DbHandle } from '../db/client.ts';
@@ -14,12 +15,17 @@ import { AccessTokens, deriveAccessTokenKey } from '../auth/access-tokens.ts';
 import { systemClock } from '../auth/clock.ts';
 import { createLogMailer, createSmtpMailer } from '../auth/mailers.ts';
 import { registerApi } from '../http/api/register-api.ts';
-import { verificationUnavailable } from '../services/credential-verifier.ts';
+import { PolymarketCredentialVerifier } from '../services/polymarket-credential-verifier.ts';
+import { createLiveVenueFactory } from '../vault/live-venue-factory.ts';
 import { resolveMasterKey } from '../vault/master-key.ts';
+import { startIngest, startWorker } from './start-engine.ts';
+import { startVenue } from './start-venue.ts';
 
 export interface RunningPlatform {
   url: string;
   db: DbHandle;
+  /** The in-process simulator's URL, when the platform runs against it. */
+  simulatorUrl: string | null;
   stop(reason?: string): Promise<void>;
 }
 
@@ -53,12 +59,16 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     }
     await ensureTradesPartitions(db.db, config.trades.partitionsAhead);
 
+    const venue = await startVenue(config, logger);
+    cleanups.push({ name: 'venue', fn: venue.stop });
+
     const masterKey = await resolveMasterKey(
       { configured: config.vault.masterKey, nodeEnv: config.nodeEnv, dataDir: config.dataDir },
       logger,
     );
     const checks: ReadinessCheck[] = [
       { name: 'database', check: async () => void (await sql`SELECT 1`.execute(db.db)) },
+      { name: 'venue', check: async () => void (await venue.marketData.clob.getServerTime()) },
     ];
     let redis: Redis | undefined;
     if (config.redisUrl) {
@@ -71,38 +81,77 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     const smtp = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
     if (smtp) cleanups.push({ name: 'smtp', fn: async () => smtp.close() });
     const app = buildHttpApp({ logger, checks, trustProxy: config.api.trustProxy });
-    await registerApi(app, {
+    if (config.roles.includes('api'))
+      await registerApi(app, {
+        db: db.db,
+        clock: systemClock,
+        logger,
+        accessTokens: new AccessTokens(
+          deriveAccessTokenKey(masterKey.bytes()),
+          config.api.accessTokenTtlSeconds,
+          systemClock,
+        ),
+        // Outside production the log is the mail transport and prints the link (docs/api.md).
+        mailer: smtp ?? createLogMailer(logger, { includeLinks: config.nodeEnv !== 'production' }),
+        masterKey,
+        // Credentials are verified with an authenticated balance call before they are stored.
+        credentialVerifier: new PolymarketCredentialVerifier({
+          hosts: venue.hosts,
+          chainId: venue.chainId,
+          limiter: venue.limiter,
+        }),
+        ...(redis ? { redis } : {}),
+        settings: {
+          publicUrl: config.api.publicUrl,
+          corsOrigins: config.api.corsOrigins,
+          bodyLimitBytes: config.api.bodyLimitBytes,
+          rateLimit: config.api.rateLimit,
+          refreshTokenTtlDays: config.api.refreshTokenTtlDays,
+        },
+      });
+    const engine = {
+      config,
       db: db.db,
-      clock: systemClock,
+      databaseUrl: database.url,
       logger,
-      accessTokens: new AccessTokens(
-        deriveAccessTokenKey(masterKey.bytes()),
-        config.api.accessTokenTtlSeconds,
-        systemClock,
-      ),
-      // Outside production the log is the mail transport and prints the link (docs/api.md).
-      mailer: smtp ?? createLogMailer(logger, { includeLinks: config.nodeEnv !== 'production' }),
-      masterKey,
-      // The live verifier (an authenticated balance-allowance call) is wired here when the live
-      // Polymarket adapter lands; until then credentials are refused rather than stored unchecked.
-      credentialVerifier: verificationUnavailable,
-      ...(redis ? { redis } : {}),
-      settings: {
-        publicUrl: config.api.publicUrl,
-        corsOrigins: config.api.corsOrigins,
-        bodyLimitBytes: config.api.bodyLimitBytes,
-        rateLimit: config.api.rateLimit,
-        refreshTokenTtlDays: config.api.refreshTokenTtlDays,
-      },
-    });
+      venue,
+      // Live copies: the user's credentials, decrypted only in the worker, only for the call.
+      live: createLiveVenueFactory({
+        db: db.db,
+        masterKey,
+        clock: systemClock,
+        hosts: venue.hosts,
+        chainId: venue.chainId,
+        limiter: venue.limiter,
+      }),
+    };
+    if (config.roles.includes('worker')) {
+      const worker = await startWorker(engine);
+      cleanups.push({ name: 'worker', fn: () => worker.stop() });
+    }
+    if (config.roles.includes('ingest')) {
+      const detector = await startIngest(engine);
+      cleanups.push({ name: 'ingest', fn: () => detector.stop() });
+      checks.push({
+        name: 'ingest',
+        check: async () => {
+          // A standby is healthy; an active detector must have heard from its stream recently.
+          if (!detector.isLeader) return;
+          const last = detector.lastStreamMessageAt ?? detector.leaderSince;
+          if (last !== null && Date.now() - last > 120_000) throw new Error('no stream data for 2 minutes');
+        },
+      });
+    }
+
     const url = await app.listen({ host: config.http.host, port: config.http.port });
     cleanups.push({ name: 'http', fn: () => app.close() });
-    logger.info({ url }, 'polycopy is up');
+    logger.info({ url, roles: config.roles, simulator: venue.simulatorUrl }, 'polycopy is up');
 
     let stopping: Promise<void> | undefined;
     return {
       url,
       db,
+      simulatorUrl: venue.simulatorUrl,
       stop: (reason = 'stop requested') =>
         (stopping ??= (async () => {
           logger.info({ reason }, 'shutting down');

@@ -15,6 +15,18 @@ function isBase64Key(v: string): boolean {
   return /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32;
 }
 
+export const ROLE_NAMES = ['api', 'ingest', 'worker'] as const;
+export type Role = (typeof ROLE_NAMES)[number];
+
+const httpUrl = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
+const wsUrl = z
+  .string()
+  .url()
+  .refine((v) => /^wss?:\/\//.test(v), 'must be a ws:// or wss:// URL');
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -71,6 +83,38 @@ const envSchema = z
       .refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL')
       .optional(),
     MAIL_FROM: z.string().min(3).max(320).default('polycopy <no-reply@localhost>'),
+    ROLES: z
+      .string()
+      .default('api,ingest,worker')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((r) => r.trim())
+          .filter((r) => r !== ''),
+      )
+      .refine(
+        (list) => list.every((r) => ROLE_NAMES.includes(r as Role)),
+        `must be a comma-separated subset of ${ROLE_NAMES.join(',')}`,
+      ),
+    POLYMARKET_CLOB_URL: httpUrl.optional(),
+    POLYMARKET_GAMMA_URL: httpUrl.optional(),
+    POLYMARKET_DATA_URL: httpUrl.optional(),
+    POLYMARKET_WS_MARKET_URL: wsUrl.optional(),
+    POLYMARKET_RTDS_URL: wsUrl.optional(),
+    POLYMARKET_CHAIN_ID: z.coerce.number().int().positive().default(137),
+    SIMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+    SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    SIMULATOR_SEED: z.coerce.number().int().min(0).default(1),
+    SIMULATOR_SPEED: z.coerce.number().min(0).max(10_000).default(1),
+    PAPER_STARTING_BALANCE_USD: z
+      .string()
+      .regex(/^\d+(\.\d{1,6})?$/, 'must be a non-negative decimal amount')
+      .default('10000'),
+    COPY_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
+    WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
+    WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    INGEST_POLL_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
   })
   // Unknown POLYCOPY_* variables are almost always typos of real ones; say so instead of ignoring them.
   .passthrough();
@@ -101,6 +145,27 @@ export type Config = Readonly<{
   mail: Readonly<{ smtpUrl: string | undefined; from: string }>;
   /** Base64 of 32 bytes; unset outside production means "generate one into the data folder". */
   vault: Readonly<{ masterKey: string | undefined }>;
+  roles: readonly Role[];
+  /**
+   * Real Polymarket when POLYMARKET_CLOB_URL is set (every host then comes from the environment,
+   * defaulting to Polymarket's production hosts); otherwise the built-in simulator.
+   */
+  venue: Readonly<
+    | {
+        kind: 'polymarket';
+        chainId: number;
+        hosts: Readonly<{ clob: string; gamma: string; data: string; wsMarket: string; rtds: string }>;
+      }
+    | { kind: 'simulator'; host: string; port: number; seed: number; speed: number }
+  >;
+  engine: Readonly<{
+    paperStartingBalanceUsd: string;
+    copyTtlMs: number;
+    workerConcurrency: number;
+    workerBatchSize: number;
+    workerLeaseMs: number;
+    ingestPollIntervalMs: number;
+  }>;
 }>;
 
 const KNOWN_PREFIXED = new Set(['POLYCOPY_DATA_DIR', 'POLYCOPY_MASTER_KEY']);
@@ -164,5 +229,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }),
     vault: Object.freeze({ masterKey: e.POLYCOPY_MASTER_KEY }),
+    roles: Object.freeze([...(e.ROLES as Role[])]),
+    venue: Object.freeze(
+      e.POLYMARKET_CLOB_URL
+        ? {
+            kind: 'polymarket' as const,
+            chainId: e.POLYMARKET_CHAIN_ID,
+            hosts: Object.freeze({
+              clob: e.POLYMARKET_CLOB_URL,
+              gamma: e.POLYMARKET_GAMMA_URL ?? 'https://gamma-api.polymarket.com',
+              data: e.POLYMARKET_DATA_URL ?? 'https://data-api.polymarket.com',
+              wsMarket: e.POLYMARKET_WS_MARKET_URL ?? 'wss://ws-subscriptions-clob.polymarket.com/ws/market',
+              rtds: e.POLYMARKET_RTDS_URL ?? 'wss://ws-live-data.polymarket.com',
+            }),
+          }
+        : {
+            kind: 'simulator' as const,
+            host: e.SIMULATOR_HOST,
+            port: e.SIMULATOR_PORT,
+            seed: e.SIMULATOR_SEED,
+            speed: e.SIMULATOR_SPEED,
+          },
+    ),
+    engine: Object.freeze({
+      paperStartingBalanceUsd: e.PAPER_STARTING_BALANCE_USD,
+      copyTtlMs: e.COPY_TTL_MS,
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      workerBatchSize: e.WORKER_BATCH_SIZE,
+      workerLeaseMs: e.WORKER_LEASE_MS,
+      ingestPollIntervalMs: e.INGEST_POLL_INTERVAL_MS,
+    }),
   });
 }

@@ -23,6 +23,7 @@ import { loadExecutionContext, readUserLoad, type ExecutionContext } from './exe
 import { cancelClaim, failClaim, type QueueRow } from './queue-claims.ts';
 import { recordExecution } from './record-execution.ts';
 import type { VenueProvider } from './venue-provider.ts';
+import { LiveCredentialError } from '../vault/live-venue-factory.ts';
 
 export interface ExecutorDeps {
   readonly db: Db;
@@ -112,7 +113,9 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
       apiKeyId: row.api_key_id ?? ctx.apiKeyId,
     });
   } catch (err) {
-    return skip('no_credentials', err instanceof Error ? err.message : String(err));
+    // The vault says why a live venue cannot be built (no key, revoked/suspended, expired).
+    const reason = err instanceof LiveCredentialError ? err.reason : 'no_credentials';
+    return skip(reason, err instanceof Error ? err.message : String(err));
   }
   const clientOrderId = clientOrderIdFor(row.id);
 

@@ -60,6 +60,9 @@ export class LeaderFillDetector {
     return this.leader;
   }
 
+  /** Epoch ms when this process became the active detector, or null while standing by. */
+  leaderSince: number | null = null;
+
   get lastStreamMessageAt(): number | null {
     return this.stream?.lastMessageAt ?? null;
   }
@@ -88,6 +91,7 @@ export class LeaderFillDetector {
             void this.stepDown().then(() => this.tryLead());
           });
           this.leader = true;
+          this.leaderSince = Date.now();
           await this.lead();
           return;
         }
@@ -262,6 +266,7 @@ export class LeaderFillDetector {
 
   private async stepDown(): Promise<void> {
     this.leader = false;
+    this.leaderSince = null;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.stream?.close().catch(() => undefined);

@@ -14,7 +14,13 @@ describe('platform shell', () => {
 
   it('starts as a process, migrates, answers /health and /ready, and stops on SIGTERM', async () => {
     const child = spawn(process.execPath, ['bin/polycopy.mjs', 'start', '--port', '0'], {
-      env: { ...process.env, DATABASE_URL: t.current.url, LOG_LEVEL: 'info', HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        DATABASE_URL: t.current.url,
+        LOG_LEVEL: 'info',
+        HOST: '127.0.0.1',
+        SIMULATOR_PORT: '0',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -23,7 +29,7 @@ describe('platform shell', () => {
     const url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start within 30 s:\n${out}`)), 30_000);
       child.stdout.on('data', () => {
-        const m = /"url":"(http:\/\/[^"]+)","msg":"polycopy is up"/.exec(out);
+        const m = /"url":"(http:\/\/[^"]+)"[^\n]*"msg":"polycopy is up"/.exec(out);
         if (m) {
           clearTimeout(timer);
           resolve(m[1]!);
@@ -34,7 +40,10 @@ describe('platform shell', () => {
       expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok' });
       const ready = await fetch(`${url}/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', checks: { database: { ok: true } } });
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { database: { ok: true }, venue: { ok: true }, ingest: { ok: true } },
+      });
       expect((await migrationStatus(t.current.db)).every((m) => m.executedAt)).toBe(true);
     } finally {
       child.kill('SIGTERM');
@@ -45,7 +54,12 @@ describe('platform shell', () => {
   }, 60_000);
 
   it('reports not ready (503) while its database is unreachable, and recovers', async () => {
-    const config = loadConfig({ DATABASE_URL: t.current.url, PORT: '0', LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      DATABASE_URL: t.current.url,
+      PORT: '0',
+      LOG_LEVEL: 'silent',
+      SIMULATOR_PORT: '0',
+    });
     const platform = await startPlatform(config, createLogger('silent'));
     try {
       expect((await fetch(`${platform.url}/ready`)).status).toBe(200);

@@ -1,0 +1,58 @@
+// The copy engine roles: `worker` (executes queued copies) and `ingest` (detects leader fills and
+// fans them out). Both take the venue runtime; "paper or live" is decided per row in one place
+// (DefaultVenueProvider).
+import type { Config } from '../config/config.ts';
+import type { Db } from '../db/client.ts';
+import { Decimal } from '../domain/money.ts';
+import { DefaultVenueProvider, type LiveVenueFactory } from '../execution/venue-provider.ts';
+import { CopyWorker } from '../execution/worker.ts';
+import { LeaderFillDetector } from '../ingest/detector.ts';
+import { MarketRulesCache } from '../ingest/market-rules-cache.ts';
+import type { Logger } from '../observability/logger.ts';
+import { RtdsActivityStream } from '../venue/polymarket/rtds-stream.ts';
+import type { VenueRuntime } from './start-venue.ts';
+
+export interface EngineDeps {
+  readonly config: Config;
+  readonly db: Db;
+  readonly databaseUrl: string;
+  readonly logger: Logger;
+  readonly venue: VenueRuntime;
+  readonly live?: LiveVenueFactory;
+}
+
+export async function startWorker(deps: EngineDeps): Promise<CopyWorker> {
+  const e = deps.config.engine;
+  const provider = new DefaultVenueProvider(deps.db, deps.venue.marketData, {
+    paperStartingBalance: new Decimal(e.paperStartingBalanceUsd),
+    ...(deps.live ? { live: deps.live } : {}),
+  });
+  const worker = new CopyWorker(
+    { db: deps.db, venues: provider, logger: deps.logger.child({ role: 'worker' }) },
+    {
+      databaseUrl: deps.databaseUrl,
+      concurrency: e.workerConcurrency,
+      batchSize: e.workerBatchSize,
+      leaseMs: e.workerLeaseMs,
+    },
+  );
+  await worker.start();
+  return worker;
+}
+
+export async function startIngest(deps: EngineDeps): Promise<LeaderFillDetector> {
+  const logger = deps.logger.child({ role: 'ingest' });
+  const detector = new LeaderFillDetector({
+    databaseUrl: deps.databaseUrl,
+    db: deps.db,
+    logger,
+    openStream: (wallets) => new RtdsActivityStream({ url: deps.venue.hosts.rtds, wallets }),
+    dataApi: deps.venue.marketData.data,
+    marketRules: new MarketRulesCache(deps.venue.marketData),
+    copyTtlMs: deps.config.engine.copyTtlMs,
+    pollIntervalMs: deps.config.engine.ingestPollIntervalMs,
+  });
+  // Leadership may take a while (standby); do not block start-up on it.
+  void detector.start().catch((err: unknown) => logger.error({ err }, 'ingest stopped'));
+  return detector;
+}

@@ -1,0 +1,64 @@
+// Where the platform's market data and orders go: real Polymarket when configured, otherwise the
+// built-in simulator started in this process (so `npm start` on a fresh machine has live-looking
+// markets and traders with no setup).
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../observability/logger.ts';
+import { startSimulatorServer } from '../simulator/server/server.ts';
+import {
+  hostsFromSimulatorEndpoints,
+  PolymarketVenue,
+  type PolymarketHosts,
+} from '../venue/polymarket/polymarket-venue.ts';
+import { RateLimiter } from '../venue/rate-limits.ts';
+
+export interface VenueRuntime {
+  readonly kind: 'polymarket' | 'simulator';
+  readonly hosts: PolymarketHosts & { readonly rtds: string };
+  readonly chainId: number;
+  /** Keyless venue for public market data (paper fills, pricing, rules). */
+  readonly marketData: PolymarketVenue;
+  /** Shared pacing for every Polymarket client of this process. */
+  readonly limiter: RateLimiter;
+  /** The simulator's control URL when it runs in this process. */
+  readonly simulatorUrl: string | null;
+  stop(): Promise<void>;
+}
+
+export async function startVenue(config: Config, logger: Logger): Promise<VenueRuntime> {
+  const limiter = new RateLimiter();
+  if (config.venue.kind === 'polymarket') {
+    const hosts = config.venue.hosts;
+    logger.info({ clob: hosts.clob }, 'venue: Polymarket');
+    return {
+      kind: 'polymarket',
+      hosts,
+      chainId: config.venue.chainId,
+      marketData: PolymarketVenue.marketData({ hosts, chainId: config.venue.chainId, limiter }),
+      limiter,
+      simulatorUrl: null,
+      stop: async () => undefined,
+    };
+  }
+  const sim = await startSimulatorServer({
+    host: config.venue.host,
+    port: config.venue.port,
+    seed: config.venue.seed,
+    speed: config.venue.speed,
+  });
+  const base = hostsFromSimulatorEndpoints(sim.endpoints);
+  const hosts = { ...base, rtds: sim.endpoints.ws.rtds };
+  logger.info(
+    { url: sim.url, seed: config.venue.seed, speed: config.venue.speed },
+    'venue: built-in simulator',
+  );
+  return {
+    kind: 'simulator',
+    hosts,
+    chainId: 137,
+    // The simulator does not rate-limit unless told to (/sim/faults); pacing stays on regardless.
+    marketData: PolymarketVenue.marketData({ hosts, chainId: 137, limiter }),
+    limiter,
+    simulatorUrl: sim.url,
+    stop: () => sim.close(),
+  };
+}
