@@ -20,6 +20,8 @@ describe('platform shell', () => {
         LOG_LEVEL: 'info',
         HOST: '127.0.0.1',
         SIMULATOR_PORT: '0',
+        // The readiness body below is exact: no Redis check in this run, whatever the caller set.
+        REDIS_URL: '',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
