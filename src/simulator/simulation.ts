@@ -33,6 +33,7 @@ import {
   type TraderStyle,
 } from './model/traders.ts';
 import * as views from './data-views.ts';
+import { heapPop as popHeap, heapPush as pushHeap } from './engine/min-heap.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -787,35 +788,12 @@ function before(a: Scheduled, b: Scheduled): boolean {
   return a.t < b.t || (a.t === b.t && a.seq < b.seq);
 }
 
-function pushQueue(h: Scheduled[], e: Scheduled): void {
-  h.push(e);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!before(h[i] as Scheduled, h[p] as Scheduled)) break;
-    [h[i], h[p]] = [h[p] as Scheduled, h[i] as Scheduled];
-    i = p;
-  }
+function pushQueue(h: Scheduled[], item: Scheduled): void {
+  pushHeap(h, item, before);
 }
 
 function popQueue(h: Scheduled[]): Scheduled {
-  const top = h[0] as Scheduled;
-  const last = h.pop() as Scheduled;
-  if (h.length > 0) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && before(h[l] as Scheduled, h[m] as Scheduled)) m = l;
-      if (r < h.length && before(h[r] as Scheduled, h[m] as Scheduled)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m] as Scheduled, h[i] as Scheduled];
-      i = m;
-    }
-  }
-  return top;
+  return popHeap(h, before);
 }
 
 // Re-exported for convenience of the server layer.

@@ -10,6 +10,7 @@ import { Decimal, type DecimalInput } from '../../domain/money.ts';
 import { BinaryBook, type PriceLevel } from './order-book.ts';
 import { Ledger, type Account } from './ledger.ts';
 import { hashHex } from './prng.ts';
+import { heapPop as popHeap, heapPush as pushHeap } from './min-heap.ts';
 import {
   LOT_MICRO,
   MICRO,
@@ -1079,33 +1080,10 @@ function less(a: EngineOrder, b: EngineOrder): boolean {
   return a.expiresAt < b.expiresAt || (a.expiresAt === b.expiresAt && a.seq < b.seq);
 }
 
-function heapPush(h: EngineOrder[], o: EngineOrder): void {
-  h.push(o);
-  let i = h.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!less(h[i] as EngineOrder, h[p] as EngineOrder)) break;
-    [h[i], h[p]] = [h[p] as EngineOrder, h[i] as EngineOrder];
-    i = p;
-  }
+function heapPush(h: EngineOrder[], item: EngineOrder): void {
+  pushHeap(h, item, less);
 }
 
 function heapPop(h: EngineOrder[]): EngineOrder {
-  const top = h[0] as EngineOrder;
-  const last = h.pop() as EngineOrder;
-  if (h.length > 0) {
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && less(h[l] as EngineOrder, h[m] as EngineOrder)) m = l;
-      if (r < h.length && less(h[r] as EngineOrder, h[m] as EngineOrder)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m] as EngineOrder, h[i] as EngineOrder];
-      i = m;
-    }
-  }
-  return top;
+  return popHeap(h, less);
 }
