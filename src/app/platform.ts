@@ -1,6 +1,6 @@
 // `polycopy start` (and the single-role commands): config → database (embedded or configured) →
 // migrations → partition upkeep → venue (Polymarket, or the built-in simulator) → the roles in
-// ROLES (api, worker, ingest) → HTTP (/health, /ready, and /api/v1 with the api role). Shutdown
+// ROLES (api, worker, ingest, scheduler) → HTTP (/health, /ready, and /api/v1 with the api role). Shutdown
 // closes in reverse order, bounded by SHUTDOWN_TIMEOUT_MS.
 import { sql } from 'kysely';
 import type { Config } from '../config/config.ts';
@@ -18,7 +18,7 @@ import { registerApi } from '../http/api/register-api.ts';
 import { PolymarketCredentialVerifier } from '../services/polymarket-credential-verifier.ts';
 import { createLiveVenueFactory } from '../vault/live-venue-factory.ts';
 import { resolveMasterKey } from '../vault/master-key.ts';
-import { startIngest, startWorker } from './start-engine.ts';
+import { startIngest, startScheduler, startWorker } from './start-engine.ts';
 import { startVenue } from './start-venue.ts';
 
 export interface RunningPlatform {
@@ -141,6 +141,10 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
           if (last !== null && Date.now() - last > 120_000) throw new Error('no stream data for 2 minutes');
         },
       });
+    }
+    if (config.roles.includes('scheduler')) {
+      const scheduler = await startScheduler(engine);
+      cleanups.push({ name: 'scheduler', fn: () => scheduler.stop() });
     }
 
     const url = await app.listen({ host: config.http.host, port: config.http.port });

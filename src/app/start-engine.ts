@@ -1,5 +1,6 @@
-// The copy engine roles: `worker` (executes queued copies) and `ingest` (detects leader fills and
-// fans them out). Both take the venue runtime; "paper or live" is decided per row in one place
+// The copy engine roles: `worker` (executes queued copies), `ingest` (detects leader fills and
+// fans them out) and `scheduler` (marks positions, queues stop-loss / take-profit exits, settles
+// resolved markets, runs database maintenance). All take the venue runtime; "paper or live" is decided per row in one place
 // (DefaultVenueProvider).
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/client.ts';
@@ -9,6 +10,7 @@ import { CopyWorker } from '../execution/worker.ts';
 import { LeaderFillDetector } from '../ingest/detector.ts';
 import { MarketRulesCache } from '../ingest/market-rules-cache.ts';
 import type { Logger } from '../observability/logger.ts';
+import { PositionScheduler } from '../positions/scheduler.ts';
 import { RtdsActivityStream } from '../venue/polymarket/rtds-stream.ts';
 import type { VenueRuntime } from './start-venue.ts';
 
@@ -55,4 +57,22 @@ export async function startIngest(deps: EngineDeps): Promise<LeaderFillDetector>
   // Leadership may take a while (standby); do not block start-up on it.
   void detector.start().catch((err: unknown) => logger.error({ err }, 'ingest stopped'));
   return detector;
+}
+
+export async function startScheduler(deps: EngineDeps): Promise<PositionScheduler> {
+  const c = deps.config;
+  const scheduler = new PositionScheduler({
+    db: deps.db,
+    databaseUrl: deps.databaseUrl,
+    marketData: deps.venue.marketData,
+    logger: deps.logger.child({ role: 'scheduler' }),
+    maintenance: {
+      partitionsAhead: c.trades.partitionsAhead,
+      tradesRetentionDays: c.trades.retentionDays,
+      tradeQueueRetentionDays: c.tradeQueueRetentionDays,
+    },
+  });
+  // Leadership may take a while (standby); start() does not wait for it.
+  await scheduler.start();
+  return scheduler;
 }

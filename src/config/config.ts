@@ -15,7 +15,7 @@ function isBase64Key(v: string): boolean {
   return /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32;
 }
 
-export const ROLE_NAMES = ['api', 'ingest', 'worker'] as const;
+export const ROLE_NAMES = ['api', 'ingest', 'worker', 'scheduler'] as const;
 export type Role = (typeof ROLE_NAMES)[number];
 
 const httpUrl = z
@@ -85,7 +85,7 @@ const envSchema = z
     MAIL_FROM: z.string().min(3).max(320).default('polycopy <no-reply@localhost>'),
     ROLES: z
       .string()
-      .default('api,ingest,worker')
+      .default('api,ingest,worker,scheduler')
       .transform((v) =>
         v
           .split(',')

@@ -10,7 +10,14 @@ export interface MigrationStatus {
 }
 
 function migrator(db: AnyDb): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  // Migrations are numbered by area (0001-0009 engine, 0010 positions, 0020-0022 platform API), so
+  // a later area can be numbered below one a database already ran (0010 after 0022). Allowing that
+  // still runs pending migrations in name order; down still reverts the most recently executed.
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    allowUnorderedMigrations: true,
+  });
 }
 
 export class MigrationError extends Error {

@@ -334,6 +334,20 @@ export interface PaperCashTable {
   at_ms: ColumnType<string, number | string, number | string>;
 }
 
+export type PositionEventKind = 'stop_loss' | 'take_profit' | 'close' | 'resolution' | 'emergency_stop';
+
+/** Added by 0010-positions. */
+export interface PositionEventsTable {
+  id: BigId;
+  user_id: BigIntRef;
+  copy_relationship_id: ColumnType<string | null, string | number | bigint | null | undefined, never>;
+  asset_id: string | null;
+  kind: PositionEventKind;
+  detail: string | null;
+  queue_id: ColumnType<string | null, string | number | bigint | null | undefined, never>;
+  created_at: TimestampDefault;
+}
+
 export interface ActiveCopyRelationshipsView {
   user_id: string;
   user_email: string | null;
@@ -431,6 +445,7 @@ export interface Database {
   paper_cash: PaperCashTable;
   platform_controls: PlatformControlsTable;
   ingest_checkpoints: IngestCheckpointsTable;
+  position_events: PositionEventsTable;
   v_active_copy_relationships: ActiveCopyRelationshipsView;
   v_user_portfolio: UserPortfolioView;
   auth_sessions: AuthSessionsTable;

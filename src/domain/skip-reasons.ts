@@ -100,6 +100,10 @@ const REASONS = {
 
   // ---- queue lifecycle
   expired: { outcome: 'cancelled', message: 'The copy expired before it could be executed.' },
+  emergency_stop: {
+    outcome: 'cancelled',
+    message: 'You used the emergency stop: copying is paused and pending copies were cancelled.',
+  },
 } as const satisfies Record<string, ReasonSpec>;
 
 export type CopyOutcomeReason = keyof typeof REASONS;

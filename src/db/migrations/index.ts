@@ -10,6 +10,7 @@ import * as m0006 from './0006-copy-engine.ts';
 import * as m0007 from './0007-paper-ledger.ts';
 import * as m0008 from './0008-execution-controls.ts';
 import * as m0009 from './0009-ingest.ts';
+import * as m0010 from './0010-positions.ts';
 import * as m0020 from './0020-accounts-and-sessions.ts';
 import * as m0021 from './0021-credentials-vault.ts';
 import * as m0022 from './0022-follow-mode.ts';
@@ -24,6 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0007-paper-ledger': m0007,
   '0008-execution-controls': m0008,
   '0009-ingest': m0009,
+  '0010-positions': m0010,
   '0020-accounts-and-sessions': m0020,
   '0021-credentials-vault': m0021,
   '0022-follow-mode': m0022,

@@ -16,6 +16,8 @@ export interface ApiSettings {
   /** Requests per minute. */
   rateLimit: { perIp: number; perUser: number; authPerIp: number };
   refreshTokenTtlDays: number;
+  /** How long a leaderboard page is served from cache (default 60 000 ms). */
+  leaderboardCacheTtlMs?: number;
 }
 
 export interface ApiDeps {

@@ -22,8 +22,11 @@ import { limiter } from './rate-limits.ts';
 import { bearerToken } from './request-auth.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { controlRoutes } from './routes/control-routes.ts';
 import { credentialRoutes } from './routes/credential-routes.ts';
 import { followRoutes } from './routes/follow-routes.ts';
+import { leaderboardRoutes } from './routes/leaderboard-routes.ts';
+import { readRoutes } from './routes/read-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 
 export const API_PREFIX = '/api/v1';
@@ -89,6 +92,9 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
         await pub.register(authRoutes(deps));
       });
 
+      // Public reads (per-IP budget only).
+      await api.register(leaderboardRoutes(deps));
+
       // Everything else needs a signed-in user.
       await api.register(async (priv) => {
         priv.addHook('onRequest', async (req: FastifyRequest) => {
@@ -105,6 +111,8 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
         await priv.register(sessionRoutes(deps));
         await priv.register(credentialRoutes(deps));
         await priv.register(followRoutes(deps));
+        await priv.register(readRoutes(deps));
+        await priv.register(controlRoutes(deps));
         await priv.register(async (admin) => {
           admin.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
             if (req.auth?.role !== 'admin') throw new AppError('forbidden', 'admins only');

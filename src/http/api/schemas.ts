@@ -80,3 +80,33 @@ export function decimalString(rule: DecimalRule) {
 }
 
 export const BearerSecurity = [{ bearerAuth: [] }];
+
+/** Pagination query fields shared by every list: limit 1-100 (default 25) and the opaque cursor. */
+export const PageQuery = {
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be an integer from 1 to 100')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'))
+    .optional()
+    .default(25)
+    .describe('page size, 1-100 (default 25)'),
+  cursor: z
+    .string()
+    .min(1)
+    .max(512)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a nextCursor from a previous page')
+    .optional()
+    .describe('nextCursor of the previous page'),
+};
+
+/** A list page: the items and the cursor of the next page (null on the last). */
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    nextCursor: z.string().nullable().describe('pass as cursor for the next page; null on the last page'),
+  });
+}
+
+/** A NUMERIC amount as an exact decimal string. */
+export const Money = z.string().meta({ example: '12.500000', description: 'decimal string' });

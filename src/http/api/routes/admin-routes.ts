@@ -3,9 +3,20 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { SUBSCRIPTION_TIERS } from '../../../domain/tiers.ts';
 import { changeUserTier } from '../../../services/change-user-tier.ts';
+import { getKillSwitch, setKillSwitch } from '../../../services/kill-switch.ts';
 import type { ApiDeps } from '../api-deps.ts';
+import { requireAuth } from '../request-auth.ts';
 import { BearerSecurity, errors, IdParamSchema } from '../schemas.ts';
 import { UserViewSchema } from '../views.ts';
+
+const KillSwitchSchema = z
+  .object({
+    enabled: z.boolean(),
+    reason: z.string().nullable(),
+    updatedAt: z.string(),
+    updatedBy: z.string().nullable(),
+  })
+  .meta({ id: 'KillSwitch' });
 
 export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -22,6 +33,39 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (req) => changeUserTier(deps, req.params.id, req.body.tier),
+    );
+
+    app.get(
+      '/admin/kill-switch',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'The global kill switch',
+          security: BearerSecurity,
+          response: { 200: KillSwitchSchema, ...errors(401, 403) },
+        },
+      },
+      async () => getKillSwitch(deps),
+    );
+
+    app.post(
+      '/admin/kill-switch',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Turn the global kill switch on or off',
+          description:
+            'On: every worker skips every queued order (reason kill_switch) until it is turned off; ' +
+            'detection keeps recording leader fills. A reason is required to turn it on.',
+          security: BearerSecurity,
+          body: z.strictObject({
+            enabled: z.boolean(),
+            reason: z.string().trim().max(500).nullable().optional(),
+          }),
+          response: { 200: KillSwitchSchema, ...errors(400, 401, 403) },
+        },
+      },
+      async (req) => setKillSwitch(deps, requireAuth(req).userId, req.body),
     );
   };
 }

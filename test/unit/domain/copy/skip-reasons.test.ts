@@ -38,6 +38,7 @@ describe('copy outcome reasons', () => {
       'market_unavailable',
       'retries_exhausted',
       'expired',
+      'emergency_stop',
     ];
     for (const code of required) expect(COPY_OUTCOME_REASONS).toContain(code);
   });

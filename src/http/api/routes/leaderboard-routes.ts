@@ -1,0 +1,209 @@
+// Public reads: the leaderboard (served from a 60 s cache with a strong ETag; 304 on If-None-Match)
+// and a trader's profile.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { getLeaderboard, LEADERBOARD_SORTS } from '../../../services/leaderboard.ts';
+import {
+  etagMatches,
+  memoryResponseCache,
+  redisResponseCache,
+  type ResponseCache,
+} from '../../../services/response-cache.ts';
+import { getTraderProfile } from '../../../services/trader-profile.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { decimalString, errors, Money, PageQuery, pageOf, WalletSchema } from '../schemas.ts';
+
+export const LEADERBOARD_CACHE_TTL_MS = 60_000;
+
+const LeaderboardEntrySchema = z
+  .object({
+    rank: z.number().int().describe('position in this sort and filter, from 1'),
+    wallet: z.string(),
+    displayName: z.string().nullable(),
+    avatarUrl: z.string().nullable(),
+    isVerified: z.boolean(),
+    pnl7d: Money,
+    pnl7dPercent: z.string(),
+    totalPnl: Money,
+    totalPnlPercent: z.string(),
+    winRate: z.string(),
+    totalVolumeUsd: Money,
+    totalTrades: z.number().int(),
+    sharpeRatio: z.string().nullable(),
+    followerCount: z.number().int(),
+    lastTradeAt: z.string().nullable(),
+  })
+  .meta({ id: 'LeaderboardEntry' });
+
+export const LeaderboardSchema = pageOf(LeaderboardEntrySchema).meta({ id: 'LeaderboardPage' });
+
+const LeaderFillSchema = z
+  .object({
+    fillKey: z.string(),
+    transactionHash: z.string(),
+    conditionId: z.string(),
+    assetId: z.string(),
+    marketTitle: z.string().nullable(),
+    marketSlug: z.string().nullable(),
+    outcome: z.string().nullable(),
+    side: z.enum(['BUY', 'SELL']),
+    price: z.string(),
+    size: z.string(),
+    filledAt: z.string(),
+    detectedAt: z.string(),
+  })
+  .meta({ id: 'LeaderFill' });
+
+const TraderProfileSchema = z
+  .object({
+    stats: z.object({
+      wallet: z.string(),
+      displayName: z.string().nullable(),
+      bio: z.string().nullable(),
+      avatarUrl: z.string().nullable(),
+      isVerified: z.boolean(),
+      isActive: z.boolean(),
+      pnl7d: Money,
+      pnl7dPercent: z.string(),
+      totalPnl: Money,
+      totalPnlPercent: z.string(),
+      totalVolumeUsd: Money,
+      totalTrades: z.number().int(),
+      winningTrades: z.number().int(),
+      losingTrades: z.number().int(),
+      winRate: z.string(),
+      avgTradeSizeUsd: Money,
+      avgHoldingTimeHours: z.string(),
+      sharpeRatio: z.string().nullable(),
+      maxDrawdown: z.string().nullable(),
+      volatility: z.string().nullable(),
+      followerCount: z.number().int(),
+      totalCopiedVolumeUsd: Money,
+      rank7d: z.number().int().nullable(),
+      rankAllTime: z.number().int().nullable(),
+      rankVolume: z.number().int().nullable(),
+      firstTradeAt: z.string().nullable(),
+      lastTradeAt: z.string().nullable(),
+    }),
+    dailyPnl: z
+      .object({
+        basis: z.literal('recorded_fills_average_cost'),
+        recordedSince: z.string().nullable().describe('first fill this platform recorded for the wallet'),
+        unmatchedSellSize: z
+          .string()
+          .describe('shares sold in the window that were bought before recording began (left out)'),
+        days: z.array(
+          z.object({
+            date: z.string().meta({ example: '2030-01-01' }),
+            realizedPnlUsd: Money,
+            buyVolumeUsd: Money,
+            sellVolumeUsd: Money,
+            fills: z.number().int(),
+          }),
+        ),
+      })
+      .describe(
+        'Realized P&L per UTC day over the last 30 days, on the average-cost basis of the fills recorded ' +
+          'here. Excludes fees, market resolutions and unrealized gains; see docs/api.md.',
+      ),
+    recentFills: pageOf(LeaderFillSchema),
+    followers: z
+      .object({
+        followerCount: z.number().int(),
+        medianSlippageBps: z.string().nullable().describe('median over executed buy copies; + is worse'),
+        slippageSamples: z.number().int(),
+        fillRate: z
+          .string()
+          .nullable()
+          .describe('executed / (executed + failed + skipped for slippage or liquidity), 0-1'),
+        executed: z.number().int(),
+        failed: z.number().int(),
+        skippedForExecution: z.number().int(),
+        detectionToFillP50Ms: z.number().nullable(),
+        latencySamples: z.number().int(),
+      })
+      .describe('what followers got copying this trader on this platform (all time)'),
+  })
+  .meta({ id: 'TraderProfile' });
+
+export function leaderboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const ttlMs = deps.settings.leaderboardCacheTtlMs ?? LEADERBOARD_CACHE_TTL_MS;
+  const cache: ResponseCache = deps.redis
+    ? redisResponseCache({
+        redis: deps.redis,
+        clock: deps.clock,
+        ttlMs,
+        prefix: 'polycopy:leaderboard:',
+        onError: (err) => deps.logger.warn({ err }, 'leaderboard cache unavailable; computing'),
+      })
+    : memoryResponseCache({ clock: deps.clock, ttlMs });
+
+  return async (app) => {
+    app.get(
+      '/leaderboard',
+      {
+        schema: {
+          tags: ['traders'],
+          summary: 'Active traders ranked by a figure, with filters and search',
+          description:
+            'Largest first (traders without a Sharpe ratio last), ties by wallet ascending. Served from a ' +
+            '60-second cache: send If-None-Match with the ETag to get 304 when unchanged.',
+          querystring: z.strictObject({
+            sort: z.enum(LEADERBOARD_SORTS).default('pnl_7d'),
+            minTrades: z
+              .string()
+              .regex(/^\d{1,9}$/, 'must be a non-negative integer')
+              .transform(Number)
+              .optional()
+              .describe('at least this many trades'),
+            minVolume: decimalString({ scale: 2, min: '0', max: '99999999999999.99', example: '1000' })
+              .optional()
+              .describe('at least this volume (USD)'),
+            q: z
+              .string()
+              .trim()
+              .min(1)
+              .max(64)
+              .optional()
+              .describe('wallet prefix (0x…) or part of the name'),
+            ...PageQuery,
+          }),
+          response: { 200: LeaderboardSchema, 304: z.null().describe('not modified'), ...errors(400) },
+        },
+      },
+      async (req, reply) => {
+        const query = req.query;
+        const key = JSON.stringify([
+          query.sort,
+          query.minTrades ?? null,
+          query.minVolume ?? null,
+          query.q?.toLowerCase() ?? null,
+          query.limit,
+          query.cursor ?? null,
+        ]);
+        const entry = await cache.getOrCompute(key, async () =>
+          JSON.stringify(LeaderboardSchema.parse(await getLeaderboard(deps, query))),
+        );
+        reply.header('etag', entry.etag);
+        reply.header('cache-control', `public, max-age=${Math.floor(ttlMs / 1000)}`);
+        if (etagMatches(req.headers['if-none-match'], entry.etag)) return reply.code(304).send(null);
+        // Already serialized (and checked against the schema) when cached: a JSON string goes out as is.
+        return reply.type('application/json; charset=utf-8').send(entry.body as never);
+      },
+    );
+
+    app.get(
+      '/traders/:wallet',
+      {
+        schema: {
+          tags: ['traders'],
+          summary: "A trader's stats, daily P&L, recent fills and what followers got copying them",
+          params: z.strictObject({ wallet: WalletSchema }),
+          querystring: z.strictObject(PageQuery).describe('pages the recent fills'),
+          response: { 200: TraderProfileSchema, ...errors(400, 404) },
+        },
+      },
+      async (req) => getTraderProfile(deps, req.params.wallet, req.query),
+    );
+  };
+}

@@ -1,0 +1,52 @@
+// The global kill switch (admin): platform_controls.kill_switch. Every worker reads it before every
+// order and skips the row with reason `kill_switch` while it is on; detection and fan-out keep
+// recording leader fills (so nothing is lost and copies resume on their own once rows are queued
+// again). Turning it on requires a reason; who changed it and when are kept.
+import type { Db } from '../db/client.ts';
+import { AppError } from './app-error.ts';
+
+export interface KillSwitchView {
+  readonly enabled: boolean;
+  readonly reason: string | null;
+  readonly updatedAt: string;
+  readonly updatedBy: string | null;
+}
+
+function view(r: {
+  kill_switch: boolean;
+  kill_switch_reason: string | null;
+  updated_at: Date;
+  updated_by: string | null;
+}): KillSwitchView {
+  return {
+    enabled: r.kill_switch,
+    reason: r.kill_switch_reason,
+    updatedAt: r.updated_at.toISOString(),
+    updatedBy: r.updated_by,
+  };
+}
+
+export async function getKillSwitch(deps: { db: Db }): Promise<KillSwitchView> {
+  return view(await deps.db.selectFrom('platform_controls').selectAll().executeTakeFirstOrThrow());
+}
+
+export async function setKillSwitch(
+  deps: { db: Db; clock: () => Date },
+  actorUserId: string,
+  input: { enabled: boolean; reason?: string | null | undefined },
+): Promise<KillSwitchView> {
+  const reason = input.reason?.trim() || null;
+  if (input.enabled && reason === null)
+    throw new AppError('validation_failed', 'a reason is required to turn the kill switch on');
+  const row = await deps.db
+    .updateTable('platform_controls')
+    .set({
+      kill_switch: input.enabled,
+      kill_switch_reason: reason,
+      updated_at: deps.clock(),
+      updated_by: actorUserId,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return view(row);
+}

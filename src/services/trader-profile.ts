@@ -1,0 +1,353 @@
+// A trader's public profile: the leaderboard figures from `traders`, a 30-day daily series computed
+// from the fills this platform has recorded for the wallet, the recent fills (newest first,
+// paginated), and what followers actually got copying the trader here.
+//
+// Daily series (what is computed, exactly): the wallet's recorded fills (`leader_fills`, every one
+// since recording began, oldest first) are replayed per token on the average-cost basis. A BUY adds
+// size shares at price. A SELL realizes matched × (price − average cost), where matched is the part
+// of the sale covered by shares bought in recorded fills; the rest (`unmatchedSellSize`) was bought
+// before recording began, has no known cost and is left out rather than guessed. Fees, market
+// resolutions (redemptions at 1 or 0, which are not fills) and unrealized gains are NOT included, so
+// the series is realized trading P&L on recorded fills, not the trader's full P&L (that is
+// `stats.pnl7d` / `stats.totalPnl`, from the trader statistics). Days are UTC calendar days; the
+// series has 30 entries ending today, days without fills included (zeros).
+//
+// Follower outcomes (all time, over this trader's fills only):
+// - medianSlippageBps: median of trades.slippage_percent × 100 over executed BUY copies (one
+//   trades row per executed buy order: copy_tx_hash set). Positive = worse than the leader's price.
+//   Sells are left out: closing a lot keeps the buy's figures on the lot row.
+// - fillRate: executed / (executed + failed + skipped for an execution reason), where execution
+//   reasons are those met while trying to execute against the book (EXECUTION_SKIP_REASONS:
+//   slippage_exceeded, book_cannot_fill). Skips by the follower's own filters, sizing, limits,
+//   credentials or pauses say nothing about the trader and are not counted; queued copies are
+//   undecided and not counted. Null when nothing qualifies.
+// - detectionToFillP50Ms: median of trades.execution_time_ms (leader fill detected → copy filled)
+//   over the same executed BUY copies.
+import { sql } from 'kysely';
+import type { Clock } from '../auth/clock.ts';
+import type { Db } from '../db/client.ts';
+import { Decimal, toWire } from '../domain/money.ts';
+import type { CopyOutcomeReason } from '../domain/skip-reasons.ts';
+import { notFound } from './app-error.ts';
+import {
+  cursorString,
+  cursorTimestamp,
+  decodeCursor,
+  toPage,
+  type Page,
+  type PageRequest,
+} from './pagination.ts';
+
+export const EXECUTION_SKIP_REASONS: readonly CopyOutcomeReason[] = ['slippage_exceeded', 'book_cannot_fill'];
+export const DAILY_SERIES_DAYS = 30;
+
+export interface TraderStats {
+  wallet: string;
+  displayName: string | null;
+  bio: string | null;
+  avatarUrl: string | null;
+  isVerified: boolean;
+  isActive: boolean;
+  pnl7d: string;
+  pnl7dPercent: string;
+  totalPnl: string;
+  totalPnlPercent: string;
+  totalVolumeUsd: string;
+  totalTrades: number;
+  winningTrades: number;
+  losingTrades: number;
+  winRate: string;
+  avgTradeSizeUsd: string;
+  avgHoldingTimeHours: string;
+  sharpeRatio: string | null;
+  maxDrawdown: string | null;
+  volatility: string | null;
+  followerCount: number;
+  totalCopiedVolumeUsd: string;
+  rank7d: number | null;
+  rankAllTime: number | null;
+  rankVolume: number | null;
+  firstTradeAt: string | null;
+  lastTradeAt: string | null;
+}
+
+export interface DailyPnl {
+  /** UTC day, YYYY-MM-DD. */
+  date: string;
+  realizedPnlUsd: string;
+  buyVolumeUsd: string;
+  sellVolumeUsd: string;
+  fills: number;
+}
+
+export interface LeaderFillView {
+  fillKey: string;
+  transactionHash: string;
+  conditionId: string;
+  assetId: string;
+  marketTitle: string | null;
+  marketSlug: string | null;
+  outcome: string | null;
+  side: 'BUY' | 'SELL';
+  price: string;
+  size: string;
+  filledAt: string;
+  detectedAt: string;
+}
+
+export interface FollowerOutcomes {
+  followerCount: number;
+  medianSlippageBps: string | null;
+  slippageSamples: number;
+  fillRate: string | null;
+  executed: number;
+  failed: number;
+  skippedForExecution: number;
+  detectionToFillP50Ms: number | null;
+  latencySamples: number;
+}
+
+export interface TraderProfile {
+  stats: TraderStats;
+  dailyPnl: {
+    basis: 'recorded_fills_average_cost';
+    recordedSince: string | null;
+    unmatchedSellSize: string;
+    days: DailyPnl[];
+  };
+  recentFills: Page<LeaderFillView>;
+  followers: FollowerOutcomes;
+}
+
+const FILLS_CURSOR = 'trader-fills';
+const usd6 = (d: Decimal) => toWire(d.toDecimalPlaces(6, Decimal.ROUND_HALF_UP));
+const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+
+export async function getTraderProfile(
+  deps: { db: Db; clock: Clock },
+  walletAddress: string,
+  fillsPage: PageRequest,
+): Promise<TraderProfile> {
+  const wallet = walletAddress.toLowerCase();
+  const t = await deps.db
+    .selectFrom('traders')
+    .selectAll()
+    .where('wallet_address', '=', wallet)
+    .executeTakeFirst();
+  if (!t) throw notFound('trader');
+
+  const [dailyPnl, recentFills, followers] = await Promise.all([
+    dailySeries(deps, wallet),
+    recentLeaderFills(deps.db, wallet, fillsPage),
+    followerOutcomes(deps.db, wallet, t.follower_count),
+  ]);
+  return {
+    stats: {
+      wallet: t.wallet_address,
+      displayName: t.display_name,
+      bio: t.bio,
+      avatarUrl: t.avatar_url,
+      isVerified: t.is_verified,
+      isActive: t.is_active,
+      pnl7d: t.pnl_7d,
+      pnl7dPercent: t.pnl_7d_percent,
+      totalPnl: t.total_pnl,
+      totalPnlPercent: t.total_pnl_percent,
+      totalVolumeUsd: t.total_volume_usd,
+      totalTrades: t.total_trades,
+      winningTrades: t.winning_trades,
+      losingTrades: t.losing_trades,
+      winRate: t.win_rate,
+      avgTradeSizeUsd: t.avg_trade_size_usd,
+      avgHoldingTimeHours: t.avg_holding_time_hours,
+      sharpeRatio: t.sharpe_ratio,
+      maxDrawdown: t.max_drawdown,
+      volatility: t.volatility,
+      followerCount: t.follower_count,
+      totalCopiedVolumeUsd: t.total_copied_volume_usd,
+      rank7d: t.rank_7d,
+      rankAllTime: t.rank_all_time,
+      rankVolume: t.rank_volume,
+      firstTradeAt: t.first_trade_at?.toISOString() ?? null,
+      lastTradeAt: t.last_trade_at?.toISOString() ?? null,
+    },
+    dailyPnl,
+    recentFills,
+    followers,
+  };
+}
+
+async function dailySeries(
+  deps: { db: Db; clock: Clock },
+  wallet: string,
+): Promise<TraderProfile['dailyPnl']> {
+  const now = deps.clock();
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const dayMs = 86_400_000;
+  const firstDay = today - (DAILY_SERIES_DAYS - 1) * dayMs;
+  const days = new Map<string, { pnl: Decimal; buy: Decimal; sell: Decimal; fills: number }>();
+  for (let d = firstDay; d <= today; d += dayMs) {
+    days.set(utcDay(new Date(d)), {
+      pnl: new Decimal(0),
+      buy: new Decimal(0),
+      sell: new Decimal(0),
+      fills: 0,
+    });
+  }
+
+  // Every recorded fill up to the end of today: earlier ones only build the cost basis.
+  const fills = await deps.db
+    .selectFrom('leader_fills')
+    .select(['asset_id', 'side', 'price', 'size', 'filled_at'])
+    .where('trader_wallet_address', '=', wallet)
+    .where('filled_at', '<', new Date(today + dayMs))
+    .orderBy('filled_at', 'asc')
+    .orderBy('fill_key', 'asc')
+    .execute();
+
+  const books = new Map<string, { shares: Decimal; cost: Decimal }>();
+  let unmatched = new Decimal(0);
+  for (const f of fills) {
+    const price = new Decimal(f.price);
+    const size = new Decimal(f.size);
+    const book = books.get(f.asset_id) ?? { shares: new Decimal(0), cost: new Decimal(0) };
+    books.set(f.asset_id, book);
+    const day = days.get(utcDay(f.filled_at));
+    if (f.side === 'BUY') {
+      book.shares = book.shares.plus(size);
+      book.cost = book.cost.plus(price.times(size));
+      if (day) {
+        day.buy = day.buy.plus(price.times(size));
+        day.fills += 1;
+      }
+      continue;
+    }
+    const matched = Decimal.min(size, book.shares);
+    let realized = new Decimal(0);
+    if (matched.gt(0)) {
+      const avgCost = book.cost.div(book.shares);
+      realized = matched.times(price.minus(avgCost));
+      book.cost = matched.eq(book.shares) ? new Decimal(0) : book.cost.minus(avgCost.times(matched));
+      book.shares = book.shares.minus(matched);
+    }
+    if (day) {
+      day.pnl = day.pnl.plus(realized);
+      day.sell = day.sell.plus(price.times(size));
+      day.fills += 1;
+      unmatched = unmatched.plus(size.minus(matched));
+    }
+  }
+  return {
+    basis: 'recorded_fills_average_cost',
+    recordedSince: fills[0]?.filled_at.toISOString() ?? null,
+    unmatchedSellSize: toWire(unmatched),
+    days: [...days].map(([date, d]) => ({
+      date,
+      realizedPnlUsd: usd6(d.pnl),
+      buyVolumeUsd: usd6(d.buy),
+      sellVolumeUsd: usd6(d.sell),
+      fills: d.fills,
+    })),
+  };
+}
+
+async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Promise<Page<LeaderFillView>> {
+  let q = db
+    .selectFrom('leader_fills')
+    .select([
+      'fill_key',
+      'transaction_hash',
+      'condition_id',
+      'asset_id',
+      'market_title',
+      'market_slug',
+      'outcome',
+      'side',
+      'price',
+      'size',
+      'filled_at',
+      'detected_at',
+      sql<string>`filled_at::text`.as('filled_at_key'),
+    ])
+    .where('trader_wallet_address', '=', wallet);
+  if (page.cursor !== undefined) {
+    const v = decodeCursor(FILLS_CURSOR, page.cursor);
+    const at = cursorTimestamp(v, 0);
+    const key = cursorString(v, 1);
+    q = q.where(sql<boolean>`(filled_at, fill_key) < (${at}::timestamptz, ${key})`);
+  }
+  const rows = await q
+    .orderBy('filled_at', 'desc')
+    .orderBy('fill_key', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return toPage(
+    rows,
+    page.limit,
+    FILLS_CURSOR,
+    (r) => [r.filled_at_key, r.fill_key],
+    (r) => ({
+      fillKey: r.fill_key,
+      transactionHash: r.transaction_hash,
+      conditionId: r.condition_id,
+      assetId: r.asset_id,
+      marketTitle: r.market_title,
+      marketSlug: r.market_slug,
+      outcome: r.outcome,
+      side: r.side,
+      price: r.price,
+      size: r.size,
+      filledAt: r.filled_at.toISOString(),
+      detectedAt: r.detected_at.toISOString(),
+    }),
+  );
+}
+
+async function followerOutcomes(db: Db, wallet: string, followerCount: number): Promise<FollowerOutcomes> {
+  const copies = sql`
+    SELECT slippage_percent, execution_time_ms FROM trades
+     WHERE trader_wallet_address = ${wallet} AND is_copy_trade AND side = 'BUY' AND copy_tx_hash IS NOT NULL`;
+  const [slip, lat, dec] = await Promise.all([
+    sql<{ median_bps: string | null; n: string | null }>`
+      WITH s AS (
+        SELECT slippage_percent AS v,
+               row_number() OVER (ORDER BY slippage_percent) AS rn,
+               count(*) OVER () AS n
+          FROM (${copies}) c WHERE slippage_percent IS NOT NULL)
+      SELECT round(avg(v) * 100, 2)::text AS median_bps, max(n)::text AS n
+        FROM s WHERE rn IN ((n + 1) / 2, (n + 2) / 2)`.execute(db),
+    sql<{ median_ms: string | null; n: string | null }>`
+      WITH s AS (
+        SELECT execution_time_ms AS v,
+               row_number() OVER (ORDER BY execution_time_ms) AS rn,
+               count(*) OVER () AS n
+          FROM (${copies}) c WHERE execution_time_ms IS NOT NULL)
+      SELECT round(avg(v), 1)::text AS median_ms, max(n)::text AS n
+        FROM s WHERE rn IN ((n + 1) / 2, (n + 2) / 2)`.execute(db),
+    sql<{ executed: number; failed: number; skipped: number }>`
+      SELECT count(*) FILTER (WHERE d.outcome = 'executed')::int AS executed,
+             count(*) FILTER (WHERE d.outcome = 'failed')::int AS failed,
+             count(*) FILTER (WHERE d.outcome = 'skipped' AND d.reason IN (${sql.join([...EXECUTION_SKIP_REASONS])}))::int AS skipped
+        FROM copy_decisions d
+        JOIN leader_fills f ON f.fill_key = d.fill_key
+       WHERE f.trader_wallet_address = ${wallet}`.execute(db),
+  ]);
+  const s = slip.rows[0];
+  const l = lat.rows[0];
+  const d = dec.rows[0] ?? { executed: 0, failed: 0, skipped: 0 };
+  const denominator = d.executed + d.failed + d.skipped;
+  return {
+    followerCount,
+    medianSlippageBps: s?.median_bps ?? null,
+    slippageSamples: Number(s?.n ?? 0),
+    fillRate:
+      denominator === 0
+        ? null
+        : toWire(new Decimal(d.executed).div(denominator).toDecimalPlaces(4, Decimal.ROUND_HALF_UP)),
+    executed: d.executed,
+    failed: d.failed,
+    skippedForExecution: d.skipped,
+    detectionToFillP50Ms: l?.median_ms == null ? null : Number(l.median_ms),
+    latencySamples: Number(l?.n ?? 0),
+  };
+}
