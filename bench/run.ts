@@ -3,12 +3,83 @@
 // file present, and prints one JSON object (all results of this run) on the last stdout line.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { benchFanout, benchLatency } from './engine.ts';
 import { benchSimulator, machine } from './simulator.ts';
 
 type Row = { metric: string; value: string };
 type Scenario = () => Promise<{ result: unknown; rows: Row[] }>;
 
+// `--name value` options (e.g. `fanout --followers 1000`); every other argument names a scenario.
+const argv = process.argv.slice(2);
+const flags = new Map<string, string>();
+const positional: string[] = [];
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i]!;
+  if (a.startsWith('--')) {
+    const [k, v] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (v !== undefined) flags.set(k, v);
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) flags.set(k, argv[++i]!);
+    else flags.set(k, 'true');
+  } else positional.push(a);
+}
+const numFlag = (name: string): number | undefined => {
+  const v = flags.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  return n;
+};
+
+type EngineResult = Awaited<ReturnType<typeof benchFanout>> | Awaited<ReturnType<typeof benchLatency>>;
+function engineRows(r: EngineResult): Row[] {
+  const w = r.where_time_goes_ms;
+  const d = (x: { p50: number; p99: number }) => `${x.p50} / ${x.p99}`;
+  const rows: Row[] = [
+    { metric: 'followers / leader fills', value: `${r.followers} / ${'fills' in r ? r.fills : 1}` },
+    {
+      metric: 'copy orders acknowledged / duplicates (ledger)',
+      value: `${r.orders_acked} / ${r.duplicates}`,
+    },
+    { metric: 'seconds (first detection → last ack)', value: String(r.seconds) },
+    { metric: 'copy orders / s', value: String(r.orders_per_s) },
+    { metric: 'detection → post p50 / p99 ms', value: d(r.latency_ms) },
+    { metric: 'post → ack p50 / p99 ms', value: d(r.post_to_ack_ms) },
+    {
+      metric: 'fan-out DB transaction ms',
+      value: String(
+        typeof w.fanout_db_transaction === 'number' ? w.fanout_db_transaction : d(w.fanout_db_transaction),
+      ),
+    },
+    { metric: 'detection → claim p50 / p99 ms', value: d(w.detect_to_claim) },
+    {
+      metric: 'credential decrypt + venue build p50 / p99 ms',
+      value: d(w.credential_decrypt_and_venue_build),
+    },
+    {
+      metric: 'market/book/balance reads per copy × avg ms',
+      value: `${w.market_reads_per_copy} × ${w.market_reads_avg}`,
+    },
+    { metric: 'signing (incl. rules read) p50 / p99 ms', value: d(w.signing_incl_rules_read) },
+    { metric: 'recording (ack → outcome) p50 / p99 ms', value: d(w.recording) },
+  ];
+  return rows;
+}
+
 const SCENARIOS: Record<string, Scenario> = {
+  fanout: async () => {
+    const followers = numFlag('followers');
+    const concurrency = numFlag('concurrency');
+    const r = await benchFanout({
+      ...(followers ? { followers } : {}),
+      ...(concurrency ? { concurrency } : {}),
+    });
+    return { result: r, rows: engineRows(r) };
+  },
+  latency: async () => {
+    const fills = numFlag('fills');
+    const r = await benchLatency(fills ? { fills } : {});
+    return { result: r, rows: engineRows(r) };
+  },
   simulator: async () => {
     const r = await benchSimulator();
     return {
@@ -72,8 +143,7 @@ async function rewriteReadme(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-  const selected = names.length === 0 ? Object.keys(SCENARIOS) : names;
+  const selected = positional.length === 0 ? Object.keys(SCENARIOS) : positional;
   for (const name of selected)
     if (!(name in SCENARIOS))
       throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
@@ -86,7 +156,10 @@ async function main(): Promise<void> {
     out[name] = result;
   }
   await rewriteReadme();
-  process.stdout.write(`${JSON.stringify(out)}\n`);
+  // One scenario that names itself prints its own object; several print { name: result }.
+  const only = selected.length === 1 ? out[selected[0]!] : undefined;
+  const line = only !== null && typeof only === 'object' && 'scenario' in only ? only : out;
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 await main();

@@ -18,7 +18,7 @@ import { decideRetry } from '../domain/queue-retry.ts';
 import { reasonMessage, reasonOutcome, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import type { Logger } from '../observability/logger.ts';
 import { isVenueError, VenueError } from '../venue/errors.ts';
-import type { OrderResult, Venue } from '../venue/venue.ts';
+import type { OrderResult, PlaceOrderRequest, Venue } from '../venue/venue.ts';
 import { loadExecutionContext, readUserLoad, type ExecutionContext } from './execution-context.ts';
 import { cancelClaim, failClaim, type QueueRow } from './queue-claims.ts';
 import { recordExecution } from './record-execution.ts';
@@ -44,6 +44,35 @@ class LostClaim extends Error {}
 
 /** The deterministic client order id of a queue row: its identity at the venue. */
 export const clientOrderIdFor = (rowId: string) => `polycopy-q${rowId}`;
+
+/**
+ * A venue that can recompute an order's identity from its request without sending it
+ * (PolymarketVenue.prepare). A venue built for this attempt has never seen the order an earlier
+ * attempt (another process, or an earlier venue object) sent, so it must learn the order's id before
+ * `lookupOrder({clientOrderId})` can find it.
+ */
+interface PreparingVenue {
+  prepare(request: PlaceOrderRequest): Promise<unknown>;
+}
+const canPrepare = (venue: Venue): venue is Venue & PreparingVenue =>
+  typeof (venue as Partial<PreparingVenue>).prepare === 'function';
+
+/** The exact request an earlier attempt persisted (identity fixed before sending), or null. */
+function persistedRequest(row: QueueRow, clientOrderId: string, tokenId: string): PlaceOrderRequest | null {
+  if (!row.signed_at || !row.limit_price || (row.order_size === null && row.order_amount === null))
+    return null;
+  const base = {
+    clientOrderId,
+    tokenId,
+    side: row.side,
+    orderType: 'FOK' as const,
+    price: new Decimal(row.limit_price),
+    signedAtMs: row.signed_at.getTime(),
+  };
+  return row.order_amount !== null
+    ? { ...base, amount: new Decimal(row.order_amount) }
+    : { ...base, size: new Decimal(row.order_size!) };
+}
 
 async function decide(
   db: Db,
@@ -122,6 +151,11 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
   try {
     // 1. A previous attempt persisted this order's identity and may have sent it.
     if (row.signed_at) {
+      // Make the persisted order known to this venue first, or the lookup cannot find an order
+      // another attempt sent, and the gates below would judge it as if it had never been placed
+      // (e.g. refuse it for the balance it already spent).
+      const persisted = persistedRequest(row, clientOrderId, assetId);
+      if (persisted && canPrepare(venue)) await venue.prepare(persisted);
       const found = await venue.lookupOrder({ clientOrderId });
       if (found) return await finish(deps, row, token, ctx, found, now());
     }

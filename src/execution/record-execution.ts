@@ -74,6 +74,7 @@ export async function recordExecution(
     };
 
     let tradeId: string;
+    let realized = new Decimal(0);
     if (e.row.side === 'BUY') {
       const t = await tx
         .insertInto('trades')
@@ -108,6 +109,7 @@ export async function recordExecution(
     } else {
       const closed = await closeLots(tx, e, avg, common);
       tradeId = closed.lastId;
+      realized = closed.realized;
       await sql`
         UPDATE copy_positions
            SET shares = GREATEST(0, shares - ${toWire(closed.shares)}::numeric),
@@ -137,6 +139,8 @@ export async function recordExecution(
         total_trades_copied: eb('total_trades_copied', '+', 1),
         total_invested_usd:
           e.row.side === 'BUY' ? eb('total_invested_usd', '+', notional) : eb.ref('total_invested_usd'),
+        // Realized P&L of the lots a SELL closed (mirrored sells and exits).
+        total_pnl_usd: eb('total_pnl_usd', '+', usd(realized)),
         last_trade_copied_at: e.executedAt,
       }))
       .where('id', '=', e.row.copy_relationship_id)

@@ -215,6 +215,12 @@ describe('copy loop (paper)', () => {
       ['closed', '25.000000', '10.500000', '10.000000', '-0.500000'],
       ['open', '25.000000', '10.500000', null, null],
     ]);
+    const relAfter = await db
+      .selectFrom('copy_relationships')
+      .select(['total_pnl_usd', 'total_trades_copied'])
+      .where('id', '=', rel.id)
+      .executeTakeFirstOrThrow();
+    expect(relAfter).toEqual({ total_pnl_usd: '-0.500000', total_trades_copied: 2 });
   });
 
   it('executes every queued copy exactly once with several workers racing', async () => {

@@ -1,0 +1,672 @@
+// Copy engine benchmarks, live mode, against the simulator in this process over loopback, on real
+// PostgreSQL (TEST_DATABASE_URL / DATABASE_URL, else the embedded server in .polycopy/bench), in a
+// fresh database per run:
+//  (a) fanout  — one leader fill → N live followers (each its own wallet, L1-derived API key stored
+//      encrypted by the vault, funded through /sim/fund): time until every copy order is
+//      acknowledged, orders/s, per-follower detection → post latency, duplicates from the ledger.
+//  (b) latency — F leader fills one after another, one follower: detection → post and post → ack.
+// The engine is the production code: LeaderFillDetector (RTDS) → recordLeaderFill → NOTIFY →
+// CopyWorker → DefaultVenueProvider + createLiveVenueFactory → PolymarketVenue → simulator.
+// Timing hooks wrap the venue provider and the venues it builds (nothing in the engine changes):
+//   detected   leader_fills.detected_at (the detector has the fill, before the fan-out transaction)
+//   fanned     the fan-out transaction committed (detector onRecorded)
+//   claimed    trade_queue.started_at (the worker's claim)
+//   credential venueFor: vault read + decrypt + audit row + venue build
+//   reads      market, book and balance reads on the simulator (pricing, gates)
+//   signing    PolymarketVenue.prepare: trading rules read (a fresh venue has none cached) + EIP-712
+//   post       order POST until the venue's answer (incl. its trade read for fees) = post → ack
+//   recording  ack → outcome (recordExecution transaction)
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { systemClock } from '../src/auth/clock.ts';
+import { createDb, type Db } from '../src/db/client.ts';
+import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
+import { ensureTradesPartitions } from '../src/db/maintenance.ts';
+import { migrateUp } from '../src/db/migrator.ts';
+import { Decimal } from '../src/domain/money.ts';
+import { DefaultVenueProvider, type VenueRequest } from '../src/execution/venue-provider.ts';
+import { CopyWorker } from '../src/execution/worker.ts';
+import { LeaderFillDetector } from '../src/ingest/detector.ts';
+import { MarketRulesCache } from '../src/ingest/market-rules-cache.ts';
+import { createLogger } from '../src/observability/logger.ts';
+import { startSimulatorServer, type SimulatorServer } from '../src/simulator/server/index.ts';
+import { apiKeyHash, apiKeyHint, encryptCredentials } from '../src/vault/credential-crypto.ts';
+import { createLiveVenueFactory } from '../src/vault/live-venue-factory.ts';
+import { MasterKey } from '../src/vault/master-key.ts';
+import { SignatureType } from '../src/venue/polymarket/order-struct.ts';
+import {
+  hostsFromSimulatorEndpoints,
+  PolymarketVenue,
+  type PolymarketCredentials,
+  type PolymarketHosts,
+} from '../src/venue/polymarket/polymarket-venue.ts';
+import { RtdsActivityStream } from '../src/venue/polymarket/rtds-stream.ts';
+import type { MarketDataSource, PlaceOrderRequest, Venue } from '../src/venue/venue.ts';
+
+export interface EngineBenchOptions {
+  followers?: number;
+  fills?: number;
+  concurrency?: number;
+  batchSize?: number;
+}
+
+const log = (msg: string) => process.stderr.write(`[engine bench] ${msg}\n`);
+const now = () => performance.timeOrigin + performance.now();
+const round = (x: number) => Math.round(x * 100) / 100;
+
+function pct(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return round(sorted[i]!);
+}
+const avg = (values: number[]) =>
+  values.length === 0 ? 0 : round(values.reduce((a, b) => a + b, 0) / values.length);
+const dist = (values: number[]) => ({ p50: pct(values, 50), p99: pct(values, 99), avg: avg(values) });
+
+async function pooled<T>(items: T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
+}
+
+// ------------------------------------------------------------------ database
+
+interface BenchDb {
+  url: string;
+  db: Db;
+  close(): Promise<void>;
+}
+
+async function freshDatabase(poolMax: number): Promise<BenchDb> {
+  const configured = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
+  const embedded = configured
+    ? undefined
+    : await startEmbeddedPostgres({ dataDir: '.polycopy/bench', port: 54333, database: 'postgres' });
+  const adminUrl = configured ?? embedded!.url;
+  const name = `polycopy_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  const handle = createDb(url, { poolMax, applicationName: 'polycopy-bench' });
+  await migrateUp(handle.db);
+  await ensureTradesPartitions(handle.db, 2);
+  return {
+    url,
+    db: handle.db,
+    close: async () => {
+      await handle.close();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+      await c.end();
+      await embedded?.stop();
+    },
+  };
+}
+
+// ------------------------------------------------------------------ instrumentation
+
+interface RowTiming {
+  credentialMs?: number;
+  signingMs?: number;
+  postAt?: number;
+  ackAt?: number;
+  outcomeAt?: number;
+  outcome?: string;
+}
+
+class Timings {
+  readonly rows = new Map<string, RowTiming>();
+  readonly reads = { n: 0, ms: 0 };
+  private waiters: Array<() => void> = [];
+
+  row(clientOrderId: string): RowTiming {
+    let t = this.rows.get(clientOrderId);
+    if (!t) {
+      t = {};
+      this.rows.set(clientOrderId, t);
+    }
+    return t;
+  }
+
+  acked(): void {
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  nextAck(): Promise<void> {
+    return new Promise((r) => this.waiters.push(r));
+  }
+}
+
+const READS = ['getMarketByToken', 'getOrderBook', 'getCollateralBalance'] as const;
+
+/** Times the listed read methods of a venue (in place). */
+function timeReads<T extends object>(target: T, timings: Timings): T {
+  for (const m of READS) {
+    const fn = (target as Record<string, unknown>)[m];
+    if (typeof fn !== 'function') continue;
+    (target as Record<string, unknown>)[m] = async (...args: unknown[]) => {
+      const t0 = now();
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      } finally {
+        timings.reads.n += 1;
+        timings.reads.ms += now() - t0;
+      }
+    };
+  }
+  return target;
+}
+
+class TimedProvider extends DefaultVenueProvider {
+  constructor(
+    db: Db,
+    marketData: MarketDataSource,
+    live: (userId: string, keyId: string) => Promise<Venue>,
+    private readonly timings: Timings,
+  ) {
+    super(db, marketData, { paperStartingBalance: new Decimal(1000), live });
+  }
+
+  override async venueFor(request: VenueRequest): Promise<Venue> {
+    const t0 = now();
+    const venue = (await super.venueFor(request)) as PolymarketVenue;
+    const credentialMs = now() - t0;
+    timeReads(venue, this.timings);
+    const place = venue.placeOrder.bind(venue);
+    const prepare = venue.prepare.bind(venue);
+    venue.placeOrder = async (order: PlaceOrderRequest) => {
+      const t = this.timings.row(order.clientOrderId);
+      t.credentialMs = credentialMs;
+      const s0 = now();
+      await prepare(order);
+      t.signingMs = now() - s0;
+      t.postAt = now();
+      try {
+        return await place(order);
+      } finally {
+        t.ackAt = now();
+        this.timings.acked();
+      }
+    };
+    return venue;
+  }
+}
+
+// ------------------------------------------------------------------ world
+
+interface World {
+  sim: SimulatorServer;
+  hosts: PolymarketHosts & { rtds: string };
+  bench: BenchDb;
+  masterKey: MasterKey;
+  marketData: PolymarketVenue;
+  timings: Timings;
+  token: string;
+  feeRateBps: number;
+}
+
+async function control<T>(sim: SimulatorServer, method: 'GET' | 'POST', path: string, body?: unknown) {
+  const res = await fetch(`${sim.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
+
+async function startWorld(poolMax: number): Promise<World> {
+  const bench = await freshDatabase(poolMax);
+  const sim = await startSimulatorServer({ port: 0, seed: 11, speed: 0, startTime: Date.now() });
+  const endpoints = await control<
+    Parameters<typeof hostsFromSimulatorEndpoints>[0] & { ws: { rtds: string } }
+  >(sim, 'GET', '/sim/endpoints');
+  const hosts = { ...hostsFromSimulatorEndpoints(endpoints), rtds: endpoints.ws.rtds };
+  const markets = await control<
+    Array<{
+      negRisk: boolean;
+      closed: boolean;
+      tickSize: string;
+      feeRateBps: number;
+      tokens: { tokenId: string }[];
+    }>
+  >(sim, 'GET', '/sim/markets?active=true');
+  const m = markets.find((x) => !x.negRisk && !x.closed && x.tickSize === '0.01' && x.tokens.length === 2);
+  if (!m) throw new Error('no suitable market');
+  const timings = new Timings();
+  const marketData = timeReads(PolymarketVenue.marketData({ hosts, chainId: 137 }), timings);
+  return {
+    sim,
+    hosts,
+    bench,
+    masterKey: MasterKey.generate(),
+    marketData,
+    timings,
+    token: m.tokens[0]!.tokenId,
+    feeRateBps: m.feeRateBps,
+  };
+}
+
+interface Wallet {
+  privateKey: `0x${string}`;
+  address: string;
+  creds: PolymarketCredentials;
+}
+
+async function newWallets(w: World, n: number): Promise<Wallet[]> {
+  const out: Wallet[] = new Array(n);
+  await pooled(
+    Array.from({ length: n }, (_, i) => i),
+    16,
+    async (i) => {
+      const privateKey = generatePrivateKey();
+      const signer = privateKeyToAccount(privateKey);
+      const creds = await PolymarketVenue.createOrDeriveCredentials({
+        clobHost: w.hosts.clob,
+        chainId: 137,
+        signer,
+      });
+      out[i] = { privateKey, address: signer.address, creds };
+    },
+  );
+  return out;
+}
+
+/** N premium users, each with a stored (encrypted) live key and a live relationship to the leader. */
+async function createFollowers(
+  w: World,
+  leader: string,
+  wallets: Wallet[],
+  settings: { factor: string; fundUsd: string },
+): Promise<void> {
+  const db = w.bench.db;
+  await db
+    .insertInto('traders')
+    .values({ wallet_address: leader })
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+  const CHUNK = 500;
+  for (let start = 0; start < wallets.length; start += CHUNK) {
+    const chunk = wallets.slice(start, start + CHUNK);
+    const users = await db
+      .insertInto('users')
+      .values(
+        chunk.map((_, i) => ({
+          email: `bench${start + i}.${randomBytes(3).toString('hex')}@example.com`,
+          subscription_tier: 'premium',
+          max_daily_trades: 1000,
+          max_trade_size_usd: '10000',
+          max_total_exposure_usd: '50000',
+          max_followed_traders: 100,
+        })),
+      )
+      .returning('id')
+      .execute();
+    const { rows: ids } = await sql<{ id: string }>`
+      SELECT nextval('polymarket_api_keys_id_seq')::text AS id FROM generate_series(1, ${chunk.length})`.execute(
+      db,
+    );
+    const at = new Date();
+    await db
+      .insertInto('polymarket_api_keys')
+      .values(
+        chunk.map((wallet, i) => {
+          const userId = users[i]!.id;
+          const id = ids[i]!.id;
+          return {
+            id,
+            user_id: userId,
+            ...encryptCredentials(
+              w.masterKey,
+              { userId, recordId: id },
+              {
+                apiKey: wallet.creds.apiKey,
+                apiSecret: wallet.creds.secret,
+                apiPassphrase: wallet.creds.passphrase,
+                privateKey: wallet.privateKey,
+              },
+            ),
+            key_hash: apiKeyHash(wallet.creds.apiKey),
+            key_hint: apiKeyHint(wallet.creds.apiKey),
+            signature_type: SignatureType.EOA,
+            is_primary: true,
+            daily_spend_limit_usd: '100000',
+            last_reset_at: at,
+          };
+        }),
+      )
+      .execute();
+    await db
+      .insertInto('copy_relationships')
+      .values(
+        chunk.map((_, i) => ({
+          user_id: users[i]!.id,
+          trader_wallet_address: leader,
+          mode: 'live' as const,
+          proportionality_factor: settings.factor,
+          max_total_exposure_usd: '100000',
+          max_investment_per_trade_usd: '1000',
+        })),
+      )
+      .execute();
+  }
+  await pooled(wallets, 32, async (wallet) => {
+    await control(w.sim, 'POST', '/sim/fund', { address: wallet.address, pusd: settings.fundUsd });
+  });
+}
+
+function engine(w: World, opts: { concurrency: number; batchSize: number }) {
+  const { db, url } = w.bench;
+  const logger = createLogger('silent');
+  const fanned = new Map<string, number>();
+  const detector = new LeaderFillDetector({
+    databaseUrl: url,
+    db,
+    logger,
+    openStream: (wallets) => new RtdsActivityStream({ url: w.hosts.rtds, wallets }),
+    dataApi: w.marketData.data,
+    marketRules: new MarketRulesCache(w.marketData),
+    copyTtlMs: 600_000,
+    pollIntervalMs: 3_600_000,
+    onRecorded: (_fill, result) => void fanned.set(result.fillKey, now()),
+  });
+  const live = createLiveVenueFactory({
+    db,
+    masterKey: w.masterKey,
+    clock: systemClock,
+    hosts: w.hosts,
+    chainId: 137,
+  });
+  const worker = new CopyWorker(
+    { db, venues: new TimedProvider(db, w.marketData, live, w.timings), logger },
+    {
+      databaseUrl: url,
+      concurrency: opts.concurrency,
+      batchSize: opts.batchSize,
+      pollMs: 1_000,
+      leaseMs: 120_000,
+      onOutcome: (row, outcome) => {
+        const t = w.timings.row(`polycopy-q${row.id}`);
+        t.outcomeAt = now();
+        t.outcome = outcome.kind;
+      },
+    },
+  );
+  return { detector, worker, fanned };
+}
+
+async function leaderOf(w: World): Promise<{ address: string; venue: PolymarketVenue }> {
+  const privateKey = generatePrivateKey();
+  const signer = privateKeyToAccount(privateKey);
+  const creds = await PolymarketVenue.createOrDeriveCredentials({
+    clobHost: w.hosts.clob,
+    chainId: 137,
+    signer,
+  });
+  await control(w.sim, 'POST', '/sim/fund', { address: signer.address, pusd: '1000000' });
+  const venue = new PolymarketVenue({
+    hosts: w.hosts,
+    chainId: 137,
+    credentials: creds,
+    signer,
+    signatureType: SignatureType.EOA,
+  });
+  return { address: signer.address.toLowerCase(), venue };
+}
+
+let leaderSeq = 0;
+/** The leader's FOK BUY; returns when it was posted (the fill exists from then on). */
+async function leaderBuy(leader: { venue: PolymarketVenue }, token: string, amount: string) {
+  const postedAt = now();
+  const r = await leader.venue.placeOrder({
+    clientOrderId: `bench-leader-${++leaderSeq}`,
+    tokenId: token,
+    side: 'BUY',
+    orderType: 'FOK',
+    price: new Decimal('0.50'),
+    amount: new Decimal(amount),
+    signedAtMs: Date.now(),
+  });
+  if (!r.filledSize.gt(0)) throw new Error(`leader order did not fill (${r.status})`);
+  return postedAt;
+}
+
+interface RowFacts {
+  id: string;
+  status: string;
+  error_message: string | null;
+  detected_at: Date;
+  started_at: Date | null;
+  source_fill_key: string;
+}
+
+async function rowFacts(db: Db): Promise<RowFacts[]> {
+  const { rows } = await sql<RowFacts>`
+    SELECT q.id, q.status, q.error_message, lf.detected_at, q.started_at, q.source_fill_key
+    FROM trade_queue q JOIN leader_fills lf ON lf.fill_key = q.source_fill_key`.execute(db);
+  return rows;
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 100) {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function unfinished(db: Db): Promise<number> {
+  const r = await sql<{ n: string }>`
+    SELECT count(*) AS n FROM trade_queue WHERE status IN ('pending', 'processing')`.execute(db);
+  return Number(r.rows[0]!.n);
+}
+
+/** Accepted orders per API key in the simulator's ledger; an order placed twice counts twice. */
+async function ledgerCounts(w: World): Promise<{ accepted: number; duplicates: number; received: number }> {
+  const entries = await control<Array<{ apiKey: string; orderHash: string; accepted: boolean }>>(
+    w.sim,
+    'GET',
+    '/sim/ledger',
+  );
+  const byKey = new Map<string, Set<string>>();
+  let accepted = 0;
+  let duplicates = 0;
+  for (const e of entries) {
+    if (!e.accepted) continue;
+    accepted += 1;
+    let s = byKey.get(e.apiKey);
+    if (!s) byKey.set(e.apiKey, (s = new Set()));
+    if (s.has(e.orderHash)) duplicates += 1;
+    s.add(e.orderHash);
+  }
+  return { accepted, duplicates, received: entries.length };
+}
+
+function breakdown(w: World, rows: RowFacts[], fanned: Map<string, number>) {
+  const t = rows.map((r) => ({ r, t: w.timings.rows.get(`polycopy-q${r.id}`) ?? {} }));
+  const detected = (r: RowFacts) => r.detected_at.getTime();
+  const acked = t.filter((x) => x.t.ackAt !== undefined && x.t.postAt !== undefined);
+  return {
+    detect_to_post: acked.map((x) => x.t.postAt! - detected(x.r)),
+    post_to_ack: acked.map((x) => x.t.ackAt! - x.t.postAt!),
+    detect_to_ack: acked.map((x) => x.t.ackAt! - detected(x.r)),
+    fanout_db: [...new Set(rows.map((r) => r.source_fill_key))].flatMap((k) => {
+      const r = rows.find((x) => x.source_fill_key === k)!;
+      const f = fanned.get(k);
+      return f === undefined ? [] : [f - detected(r)];
+    }),
+    detect_to_claim: rows.flatMap((r) => (r.started_at ? [r.started_at.getTime() - detected(r)] : [])),
+    credential: acked.map((x) => x.t.credentialMs ?? 0),
+    signing: acked.map((x) => x.t.signingMs ?? 0),
+    recording: t.flatMap((x) => (x.t.outcomeAt && x.t.ackAt ? [x.t.outcomeAt - x.t.ackAt] : [])),
+    lastAck: Math.max(...acked.map((x) => x.t.ackAt!)),
+    firstDetected: Math.min(...rows.map(detected)),
+  };
+}
+
+const machineCpus = async () => (await import('node:os')).cpus().length;
+
+// ------------------------------------------------------------------ (a) fan-out
+
+export async function benchFanout(opts: EngineBenchOptions = {}) {
+  const n = opts.followers ?? 1000;
+  const concurrency = opts.concurrency ?? 32;
+  const batchSize = opts.batchSize ?? 200;
+  const setupStart = now();
+  const w = await startWorld(concurrency + 8);
+  try {
+    log(`fanout: deriving ${n} API keys (L1) and storing them encrypted`);
+    const leader = await leaderOf(w);
+    const wallets = await newWallets(w, n);
+    await createFollowers(w, leader.address, wallets, { factor: '0.1', fundUsd: '20' });
+    // The leader buys 100 shares at 0.50; each follower copies 10 ($5). Depth for everyone at 0.50.
+    await control(w.sim, 'POST', '/sim/book', {
+      tokenId: w.token,
+      bids: [{ price: '0.40', size: '1000' }],
+      asks: [{ price: '0.50', size: String(n * 10 + 1000) }],
+    });
+    const { detector, worker, fanned } = engine(w, { concurrency, batchSize });
+    await detector.start();
+    await worker.start();
+    await waitUntil('the detector to lead', async () => detector.isLeader, 30_000);
+    await new Promise((r) => setTimeout(r, 500)); // the stream subscribed
+    const setupSeconds = (now() - setupStart) / 1000;
+    log(`fanout: setup ${setupSeconds.toFixed(1)} s; the leader buys`);
+
+    const filledAt = await leaderBuy(leader, w.token, '50');
+    await waitUntil('the fill to fan out', async () => fanned.size === 1, 60_000);
+    await waitUntil('every copy to finish', async () => (await unfinished(w.bench.db)) === 0, 240_000, 200);
+    await worker.stop();
+    await detector.stop();
+
+    const rows = await rowFacts(w.bench.db);
+    const b = breakdown(w, rows, fanned);
+    const ledger = await ledgerCounts(w);
+    const completed = rows.filter((r) => r.status === 'completed').length;
+    const failures = rows.filter((r) => r.status !== 'completed');
+    const seconds = (b.lastAck - b.firstDetected) / 1000;
+    return {
+      scenario: 'fanout',
+      followers: n,
+      queued: rows.length,
+      orders_acked: b.detect_to_ack.length,
+      copies_executed: completed,
+      not_executed: failures.length,
+      not_executed_reasons: [...new Set(failures.map((f) => f.error_message))].slice(0, 5),
+      orders_accepted_by_venue: ledger.accepted,
+      duplicates: ledger.duplicates,
+      seconds: round(seconds),
+      orders_per_s: round(b.detect_to_ack.length / seconds),
+      latency_ms: { p50: pct(b.detect_to_post, 50), p99: pct(b.detect_to_post, 99) },
+      first_post_ms: round(Math.min(...b.detect_to_post)),
+      post_to_ack_ms: dist(b.post_to_ack),
+      leader_post_to_detection_ms: round(b.firstDetected - filledAt),
+      where_time_goes_ms: {
+        fanout_db_transaction: round(b.fanout_db[0] ?? 0),
+        detect_to_claim: dist(b.detect_to_claim),
+        credential_decrypt_and_venue_build: dist(b.credential),
+        market_reads_avg: round(w.timings.reads.ms / Math.max(1, w.timings.reads.n)),
+        market_reads_per_copy: round(w.timings.reads.n / Math.max(1, rows.length)),
+        signing_incl_rules_read: dist(b.signing),
+        venue_post_to_ack: dist(b.post_to_ack),
+        recording: dist(b.recording),
+      },
+      config: { concurrency, batch_size: batchSize, in_process_simulator: true, cpus: await machineCpus() },
+      setup_seconds: round(setupSeconds),
+    };
+  } finally {
+    await w.sim.close();
+    await w.bench.close();
+  }
+}
+
+// ------------------------------------------------------------------ (b) latency
+
+export async function benchLatency(opts: EngineBenchOptions = {}) {
+  const fills = opts.fills ?? 1000;
+  const w = await startWorld(24);
+  try {
+    const leader = await leaderOf(w);
+    const [wallet] = await newWallets(w, 1);
+    await createFollowers(w, leader.address, [wallet!], { factor: '0.5', fundUsd: String(fills * 6 + 100) });
+    await control(w.sim, 'POST', '/sim/book', {
+      tokenId: w.token,
+      bids: [{ price: '0.40', size: '1000' }],
+      asks: [{ price: '0.50', size: String(fills * 40 + 1000) }],
+    });
+    const { detector, worker, fanned } = engine(w, { concurrency: 16, batchSize: 50 });
+    await detector.start();
+    await worker.start();
+    await waitUntil('the detector to lead', async () => detector.isLeader, 30_000);
+    await new Promise((r) => setTimeout(r, 500));
+    log(`latency: ${fills} leader fills, one after another`);
+
+    const filledAt: number[] = [];
+    const t0 = now();
+    for (let i = 0; i < fills; i++) {
+      // The leader buys 20 shares ($10); the follower copies 10 ($5). Next fill once the copy is acked.
+      const acked = w.timings.nextAck();
+      filledAt.push(await leaderBuy(leader, w.token, '10'));
+      await Promise.race([
+        acked,
+        new Promise((_, fail) => setTimeout(() => fail(new Error(`copy ${i} not acked in 30 s`)), 30_000)),
+      ]);
+    }
+    await waitUntil('every copy to finish', async () => (await unfinished(w.bench.db)) === 0, 60_000);
+    const seconds = (now() - t0) / 1000;
+    await worker.stop();
+    await detector.stop();
+
+    const rows = await rowFacts(w.bench.db);
+    const b = breakdown(w, rows, fanned);
+    const ledger = await ledgerCounts(w);
+    // Fills are sequential: the i-th queue row is the i-th leader fill's copy.
+    const ordered = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
+    const fillToDetection = ordered.map((r, i) => r.detected_at.getTime() - (filledAt[i] ?? NaN));
+    return {
+      scenario: 'latency',
+      followers: 1,
+      fills,
+      orders_acked: b.detect_to_ack.length,
+      copies_executed: rows.filter((r) => r.status === 'completed').length,
+      duplicates: ledger.duplicates,
+      seconds: round(seconds),
+      orders_per_s: round(b.detect_to_ack.length / seconds),
+      latency_ms: { p50: pct(b.detect_to_post, 50), p99: pct(b.detect_to_post, 99) },
+      post_to_ack_ms: dist(b.post_to_ack),
+      detect_to_ack_ms: dist(b.detect_to_ack),
+      leader_post_to_detection_ms: dist(fillToDetection.filter((x) => Number.isFinite(x))),
+      where_time_goes_ms: {
+        fanout_db_transaction: dist(b.fanout_db),
+        detect_to_claim: dist(b.detect_to_claim),
+        credential_decrypt_and_venue_build: dist(b.credential),
+        market_reads_avg: round(w.timings.reads.ms / Math.max(1, w.timings.reads.n)),
+        market_reads_per_copy: round(w.timings.reads.n / Math.max(1, rows.length)),
+        signing_incl_rules_read: dist(b.signing),
+        venue_post_to_ack: dist(b.post_to_ack),
+        recording: dist(b.recording),
+      },
+      config: { concurrency: 16, batch_size: 50, in_process_simulator: true, cpus: await machineCpus() },
+    };
+  } finally {
+    await w.sim.close();
+    await w.bench.close();
+  }
+}
