@@ -133,6 +133,10 @@ export class LeaderFillDetector {
   private async refreshWatched(): Promise<void> {
     try {
       this.watched = await loadWatchedWallets(this.opts.db);
+      this.opts.logger.debug(
+        { followed: this.watched.followed.size, all: this.watched.all.size },
+        'watched wallets',
+      );
       this.stream?.setWallets(this.watched.all);
     } catch (err) {
       this.opts.logger.warn({ err }, 'refreshing the watched wallets failed');
@@ -251,6 +255,10 @@ export class LeaderFillDetector {
       });
       newest = Math.max(newest, t.timestamp * 1000);
     }
+    this.opts.logger.debug(
+      { wallet, fills: window.length, since: new Date(since).toISOString() },
+      'Data API poll',
+    );
     if (newest > 0) {
       await db
         .insertInto('ingest_checkpoints')
