@@ -14,7 +14,10 @@ import { Redis } from 'ioredis';
 import { AccessTokens, deriveAccessTokenKey } from '../auth/access-tokens.ts';
 import { systemClock } from '../auth/clock.ts';
 import { createLogMailer, createSmtpMailer } from '../auth/mailers.ts';
-import { registerApi } from '../http/api/register-api.ts';
+import { registerApi, USER_EVENT_HUB } from '../http/api/register-api.ts';
+import { registerMetricsEndpoint } from '../http/api/routes/metrics-routes.ts';
+import { UserEventHub } from '../events/hub.ts';
+import { PlatformMetrics } from '../observability/metrics.ts';
 import { PolymarketCredentialVerifier } from '../services/polymarket-credential-verifier.ts';
 import { createLiveVenueFactory } from '../vault/live-venue-factory.ts';
 import { resolveMasterKey } from '../vault/master-key.ts';
@@ -81,6 +84,16 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
     const smtp = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
     if (smtp) cleanups.push({ name: 'smtp', fn: async () => smtp.close() });
     const app = buildHttpApp({ logger, checks, trustProxy: config.api.trustProxy });
+    // Live updates: one LISTEN connection per API process fans user events out to its SSE streams
+    // (registerApi finds the hub on the app and serves /api/v1/events).
+    const hub = config.roles.includes('api') ? new UserEventHub({ databaseUrl: database.url, logger }) : null;
+    if (hub) {
+      await hub.start();
+      cleanups.push({ name: 'user-events', fn: () => hub.close() });
+      app.decorate(USER_EVENT_HUB, hub);
+    }
+    // /metrics on every role (before the API, so its request-duration hook covers every route).
+    registerMetricsEndpoint(app, new PlatformMetrics({ db: db.db, ...(hub ? { events: hub } : {}) }));
     if (config.roles.includes('api'))
       await registerApi(app, {
         db: db.db,
@@ -107,6 +120,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
           bodyLimitBytes: config.api.bodyLimitBytes,
           rateLimit: config.api.rateLimit,
           refreshTokenTtlDays: config.api.refreshTokenTtlDays,
+          ...(config.api.telegramBotToken ? { telegramBotToken: config.api.telegramBotToken } : {}),
         },
       });
     const engine = {

@@ -83,6 +83,10 @@ const envSchema = z
       .refine((v) => /^smtps?:\/\//.test(v), 'must be an smtp:// or smtps:// URL')
       .optional(),
     MAIL_FROM: z.string().min(3).max(320).default('polycopy <no-reply@localhost>'),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, 'must be a bot token from @BotFather (123456:ABC...)')
+      .optional(),
     ROLES: z
       .string()
       .default('api,ingest,worker,scheduler')
@@ -141,6 +145,8 @@ export type Config = Readonly<{
     rateLimit: Readonly<{ perIp: number; perUser: number; authPerIp: number }>;
     accessTokenTtlSeconds: number;
     refreshTokenTtlDays: number;
+    /** Verifies Telegram login widget payloads; unset: Telegram sign-in answers 503. */
+    telegramBotToken: string | undefined;
   }>;
   mail: Readonly<{ smtpUrl: string | undefined; from: string }>;
   /** Base64 of 32 bytes; unset outside production means "generate one into the data folder". */
@@ -226,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       }),
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      telegramBotToken: e.TELEGRAM_BOT_TOKEN,
     }),
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }),
     vault: Object.freeze({ masterKey: e.POLYCOPY_MASTER_KEY }),

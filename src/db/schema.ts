@@ -419,6 +419,29 @@ export interface AuthOneTimeTokensTable {
   used_at: Timestamp | null;
 }
 
+// 0023-two-factor
+export interface AuthRecoveryCodesTable {
+  id: BigId;
+  user_id: BigIntRef;
+  code_hash: string;
+  created_at: TimestampDefault;
+  used_at: Timestamp | null;
+}
+
+export interface AuthTotpStateTable {
+  user_id: BigIntRef;
+  /** The last accepted TOTP time step (bigint as string). */
+  last_used_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  updated_at: TimestampDefault;
+}
+
+export interface AuthSiweNoncesTable {
+  nonce: string;
+  created_at: TimestampDefault;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface CredentialAuditLogTable {
   id: BigId;
   user_id: ColumnType<string | null, string | null | undefined, never>;
@@ -451,5 +474,8 @@ export interface Database {
   auth_sessions: AuthSessionsTable;
   auth_refresh_tokens: AuthRefreshTokensTable;
   auth_one_time_tokens: AuthOneTimeTokensTable;
+  auth_recovery_codes: AuthRecoveryCodesTable;
+  auth_totp_state: AuthTotpStateTable;
+  auth_siwe_nonces: AuthSiweNoncesTable;
   credential_audit_log: CredentialAuditLogTable;
 }

@@ -15,6 +15,7 @@ import { priceCopyOrder } from '../domain/copy-pricing.ts';
 import { checkGates } from '../domain/execution-gates.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import { decideRetry } from '../domain/queue-retry.ts';
+import { publishDecided } from '../events/engine-events.ts';
 import { reasonMessage, reasonOutcome, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import type { Logger } from '../observability/logger.ts';
 import { isVenueError, VenueError } from '../venue/errors.ts';
@@ -81,11 +82,15 @@ async function decide(
   reason: CopyOutcomeReason,
   detail: string,
 ): Promise<void> {
-  await db
-    .updateTable('copy_decisions')
-    .set({ outcome, reason, detail, decided_at: new Date() })
-    .where('queue_id', '=', rowId)
-    .execute();
+  await withTransaction(db, async (tx) => {
+    const d = await tx
+      .updateTable('copy_decisions')
+      .set({ outcome, reason, detail, decided_at: new Date() })
+      .where('queue_id', '=', rowId)
+      .returning(['user_id', 'copy_relationship_id', 'fill_key'])
+      .executeTakeFirst();
+    if (d) await publishDecided(tx, d, rowId, outcome, reason, detail); // delivered on commit
+  });
 }
 
 async function releaseSpend(db: Db, row: QueueRow): Promise<void> {

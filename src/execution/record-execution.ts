@@ -10,6 +10,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { withTransaction } from '../db/client.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import { closePosition } from '../domain/pnl.ts';
+import { publishExecuted } from '../events/engine-events.ts';
 import type { OrderResult } from '../venue/venue.ts';
 import type { QueueRow } from './queue-claims.ts';
 
@@ -178,6 +179,7 @@ export async function recordExecution(
                last_used_at = now()
          WHERE id = ${e.apiKeyId}`.execute(tx);
     }
+    await publishExecuted(tx, e, { tradeId, price: avg, realized, executionMs }); // delivered on commit
     return { recorded: true, tradeId };
   });
 }

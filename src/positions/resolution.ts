@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import { withTransaction } from '../db/client.ts';
 import { Decimal, toWire } from '../domain/money.ts';
+import { publishSettled } from '../events/engine-events.ts';
 import { resolutionFor, settlementPrice, settlePosition, type Resolution } from '../domain/pnl.ts';
 import type { Market, MarketDataSource } from '../venue/venue.ts';
 import { openCopyTokens } from './mark-to-market.ts';
@@ -181,7 +182,7 @@ async function settleToken(
           `= $${usd(a.payout)} (cost $${usd(a.entry)}, realized P&L $${usd(a.realized)})`,
       })
       .execute();
-    out.push({
+    const settled: SettledPosition = {
       relationshipId: relId,
       userId: a.userId,
       assetId: token,
@@ -190,7 +191,9 @@ async function settleToken(
       shares: a.shares.toFixed(),
       payoutUsd: usd(a.payout),
       realizedPnlUsd: usd(a.realized),
-    });
+    };
+    out.push(settled);
+    await publishSettled(tx, settled); // position.closed + pnl.updated, delivered on commit
   }
   return out;
 }

@@ -19,6 +19,11 @@ export const APP_ERROR_CODES = [
   'credential_exists',
   'verification_unavailable',
   'rate_limited',
+  'totp_required',
+  'invalid_totp',
+  'invalid_signature',
+  'identity_taken',
+  'telegram_unavailable',
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

@@ -4,6 +4,7 @@ import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { Clock } from '../auth/clock.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { MasterKey } from '../vault/master-key.ts';
 import type { Mailer } from './mailer.ts';
 
 export interface AuthDeps {
@@ -15,6 +16,8 @@ export interface AuthDeps {
   /** Base URL of the web app; mail links point here. */
   publicUrl: string;
   logger: Logger;
+  /** Decrypts TOTP secrets (two-factor sign-in). */
+  masterKey: MasterKey;
 }
 
 /** Who made a request, for session records and audit rows. */

@@ -1,19 +1,19 @@
 // Sign-in with email and password. Unknown email and wrong password answer the same error in about
 // the same time. Five consecutive failures lock the account for 30 minutes; while locked, no
-// password is checked. Success resets the counter and starts a session.
-import { sql } from 'kysely';
+// password is checked. Success resets the counter and starts a session. With two-factor
+// authentication on, a TOTP or recovery code is needed too (`totp`); a wrong one counts as a failure.
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.ts';
-import { withTransaction } from '../db/client.ts';
 import type { AuthDeps, RequestMeta } from './auth-deps.ts';
-import { LOCKOUT_MS, LOCKOUT_THRESHOLD } from './auth-deps.ts';
 import { AppError } from './app-error.ts';
+import { recordFailedSignIn } from './failed-sign-in.ts';
 import { startSession, type TokenPair } from './issue-session.ts';
+import { withSecondFactor } from './two-factor.ts';
 
 const INVALID = () => new AppError('invalid_credentials', 'email or password is incorrect');
 
 export async function login(
   deps: AuthDeps,
-  input: { email: string; password: string },
+  input: { email: string; password: string; totp?: string | undefined },
   meta: RequestMeta,
 ): Promise<TokenPair> {
   const email = input.email.trim().toLowerCase();
@@ -32,19 +32,12 @@ export async function login(
     throw new AppError('account_locked', 'too many failed sign-ins; try again later', seconds);
   }
   if (!(await verifyPassword(user.password_hash, input.password))) {
-    // One statement, so concurrent failures all count and exactly one of them sets the lock.
-    const lockUntil = new Date(now.getTime() + LOCKOUT_MS);
-    await sql`
-      UPDATE users SET
-        locked_until = CASE WHEN failed_login_attempts + 1 >= ${LOCKOUT_THRESHOLD} THEN ${lockUntil} ELSE locked_until END,
-        failed_login_attempts = CASE WHEN failed_login_attempts + 1 >= ${LOCKOUT_THRESHOLD} THEN 0
-                                     ELSE failed_login_attempts + 1 END
-      WHERE id = ${user.id}`.execute(deps.db);
+    await recordFailedSignIn(deps.db, user.id, now);
     throw INVALID();
   }
   if (!user.is_active) throw new AppError('forbidden', 'this account is disabled');
   const rehash = needsRehash(user.password_hash) ? await hashPassword(input.password) : undefined;
-  return withTransaction(deps.db, async (tx) => {
+  return withSecondFactor(deps, user.id, input.totp, async (tx) => {
     await tx
       .updateTable('users')
       .set({

@@ -6,10 +6,13 @@ import { withTransaction, type Db } from '../db/client.ts';
 import { writeAudit } from './audit-log.ts';
 import { rewrapDataKey } from './credential-crypto.ts';
 import type { MasterKey } from './master-key.ts';
+import { rewrapTotpSecret, totpSecretKeyId } from '../auth/totp-secret.ts';
 
 export interface RotationResult {
   rewrapped: number;
   alreadyCurrent: number;
+  /** users.two_factor_secret blobs re-wrapped (their data keys move to the new master key too). */
+  totpSecretsRewrapped: number;
 }
 
 export async function rotateMasterKey(db: Db, from: MasterKey, to: MasterKey): Promise<RotationResult> {
@@ -50,13 +53,33 @@ export async function rotateMasterKey(db: Db, from: MasterKey, to: MasterKey): P
       });
       rewrapped++;
     }
+    // TOTP secrets are wrapped by the same master key; leaving them behind would lock every user
+    // with 2FA out after the rotation.
+    const totpRows = await tx
+      .selectFrom('users')
+      .select(['id', 'two_factor_secret'])
+      .where('two_factor_secret', 'is not', null)
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    let totpSecretsRewrapped = 0;
+    for (const u of totpRows) {
+      const blob = u.two_factor_secret!;
+      if (totpSecretKeyId(blob) === to.id) continue;
+      await tx
+        .updateTable('users')
+        .set({ two_factor_secret: rewrapTotpSecret(from, to, u.id, blob) })
+        .where('id', '=', u.id)
+        .execute();
+      totpSecretsRewrapped++;
+    }
     await writeAudit(tx, {
       userId: null,
       apiKeyId: null,
       action: 'rotate_master_key',
       actor: 'cli',
-      detail: { from: from.id, to: to.id, rewrapped, alreadyCurrent },
+      detail: { from: from.id, to: to.id, rewrapped, alreadyCurrent, totpSecretsRewrapped },
     });
-    return { rewrapped, alreadyCurrent };
+    return { rewrapped, alreadyCurrent, totpSecretsRewrapped };
   });
 }

@@ -14,6 +14,7 @@ import * as m0010 from './0010-positions.ts';
 import * as m0020 from './0020-accounts-and-sessions.ts';
 import * as m0021 from './0021-credentials-vault.ts';
 import * as m0022 from './0022-follow-mode.ts';
+import * as m0023 from './0023-two-factor.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-extensions-and-triggers': m0001,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0020-accounts-and-sessions': m0020,
   '0021-credentials-vault': m0021,
   '0022-follow-mode': m0022,
+  '0023-two-factor': m0023,
 };

@@ -18,6 +18,8 @@ export interface ApiSettings {
   refreshTokenTtlDays: number;
   /** How long a leaderboard page is served from cache (default 60 000 ms). */
   leaderboardCacheTtlMs?: number;
+  /** The Telegram bot's token; Telegram sign-in answers 503 without it. */
+  telegramBotToken?: string;
 }
 
 export interface ApiDeps {
@@ -42,5 +44,6 @@ export function authDeps(deps: ApiDeps): AuthDeps {
     mailer: deps.mailer,
     publicUrl: deps.settings.publicUrl,
     logger: deps.logger,
+    masterKey: deps.masterKey,
   };
 }

@@ -24,6 +24,11 @@ export const APP_ERROR_STATUS: Record<AppErrorCode, number> = {
   credential_rejected: 422,
   rate_limited: 429,
   verification_unavailable: 503,
+  totp_required: 401,
+  invalid_totp: 401,
+  invalid_signature: 401,
+  identity_taken: 409,
+  telegram_unavailable: 503,
 };
 
 /** Codes only the HTTP edge produces. */

@@ -14,30 +14,51 @@ import {
   serializerCompiler,
   validatorCompiler,
 } from 'fastify-type-provider-zod';
+import type { UserEventHub } from '../../events/hub.ts';
 import { AppError } from '../../services/app-error.ts';
 import { authenticate } from '../../services/authenticate.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { apiErrorHandler, errorBody } from './error-handler.ts';
 import { limiter } from './rate-limits.ts';
 import { bearerToken } from './request-auth.ts';
+import { accountSecurityRoutes } from './routes/account-security-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { controlRoutes } from './routes/control-routes.ts';
 import { credentialRoutes } from './routes/credential-routes.ts';
+import { eventRoutes, type EventStreamSettings } from './routes/event-routes.ts';
 import { followRoutes } from './routes/follow-routes.ts';
+import { identityRoutes } from './routes/identity-routes.ts';
 import { leaderboardRoutes } from './routes/leaderboard-routes.ts';
 import { readRoutes } from './routes/read-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
-export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<void> {
+/** Optional parts: the live-event stream exists when the process runs a UserEventHub. */
+export interface ApiExtras {
+  events?: EventStreamSettings & { hub: UserEventHub };
+}
+
+/** The app decorator under which the composition root hands the API its UserEventHub. */
+export const USER_EVENT_HUB = 'userEventHub';
+
+function extrasFromApp(app: FastifyInstance): ApiExtras {
+  if (!app.hasDecorator(USER_EVENT_HUB)) return {};
+  return { events: { hub: (app as unknown as Record<string, UserEventHub>)[USER_EVENT_HUB]! } };
+}
+
+export async function registerApi(
+  app: FastifyInstance,
+  deps: ApiDeps,
+  extras: ApiExtras = extrasFromApp(app),
+): Promise<void> {
   await app.register(helmet, { global: true });
   await app.register(cors, {
     // Only listed browser origins; requests without an Origin header (curl, servers) are not CORS.
     origin: (origin, cb) => cb(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)),
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type'],
+    allowedHeaders: ['authorization', 'content-type', 'x-totp'],
     exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
     maxAge: 600,
   });
@@ -90,6 +111,7 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
           limiter(pub, deps.settings.rateLimit.authPerIp, (req) => `auth:${req.ip}`),
         );
         await pub.register(authRoutes(deps));
+        await pub.register(identityRoutes(deps));
       });
 
       // Public reads (per-IP budget only).
@@ -109,10 +131,12 @@ export async function registerApi(app: FastifyInstance, deps: ApiDeps): Promise<
           ),
         );
         await priv.register(sessionRoutes(deps));
+        await priv.register(accountSecurityRoutes(deps));
         await priv.register(credentialRoutes(deps));
         await priv.register(followRoutes(deps));
         await priv.register(readRoutes(deps));
         await priv.register(controlRoutes(deps));
+        if (extras.events) await priv.register(eventRoutes(deps, extras.events.hub, extras.events));
         await priv.register(async (admin) => {
           admin.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
             if (req.auth?.role !== 'admin') throw new AppError('forbidden', 'admins only');

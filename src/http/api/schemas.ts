@@ -110,3 +110,21 @@ export function pageOf<T extends z.ZodType>(item: T) {
 
 /** A NUMERIC amount as an exact decimal string. */
 export const Money = z.string().meta({ example: '12.500000', description: 'decimal string' });
+
+/** A TOTP code (6 digits) or a recovery code (xxxx-xxxx-xxxx-xxxx). */
+export const SecondFactorCode = z
+  .string()
+  .trim()
+  .min(6)
+  .max(64)
+  .meta({ example: '123456', description: 'a current authenticator code, or an unused recovery code' });
+
+/**
+ * Sensitive actions (credential changes, emergency stop) need a fresh code in this header when the
+ * user has two-factor authentication on.
+ */
+export const TotpHeaderSchema = z.object({
+  'x-totp': SecondFactorCode.optional().describe(
+    'required when two-factor authentication is on: a current authenticator code (each code works once) or a recovery code',
+  ),
+});

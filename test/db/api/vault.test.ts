@@ -295,7 +295,7 @@ describe('credentials vault', () => {
     expect(before.length).toBeGreaterThanOrEqual(4);
     const next = MasterKey.generate();
     const result = await rotateMasterKey(t.current.db, api.masterKey, next);
-    expect(result).toEqual({ rewrapped: before.length, alreadyCurrent: 0 });
+    expect(result).toEqual({ rewrapped: before.length, alreadyCurrent: 0, totpSecretsRewrapped: 0 });
     const after = await t.current.db
       .selectFrom('polymarket_api_keys')
       .selectAll()
@@ -325,6 +325,7 @@ describe('credentials vault', () => {
     expect(await rotateMasterKey(t.current.db, api.masterKey, next)).toEqual({
       rewrapped: 0,
       alreadyCurrent: before.length,
+      totpSecretsRewrapped: 0,
     });
     await expect(rotateMasterKey(t.current.db, MasterKey.generate(), MasterKey.generate())).rejects.toThrow(
       VaultDecryptError,

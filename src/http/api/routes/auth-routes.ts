@@ -10,7 +10,7 @@ import { requestPasswordReset } from '../../../services/request-password-reset.t
 import { resetPassword } from '../../../services/reset-password.ts';
 import { authDeps, type ApiDeps } from '../api-deps.ts';
 import { requestMeta } from '../request-auth.ts';
-import { EmailSchema, errors } from '../schemas.ts';
+import { EmailSchema, errors, SecondFactorCode } from '../schemas.ts';
 import { TokenPairSchema, UserViewSchema } from '../views.ts';
 
 const Password = z
@@ -46,8 +46,10 @@ export function authRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: 'Sign in with email and password',
           description:
             'The same 401 for an unknown email and a wrong password. Five failures in a row lock the ' +
-            'account for 30 minutes (423 with Retry-After).',
-          body: z.strictObject({ email: EmailSchema, password: Password }),
+            'account for 30 minutes (423 with Retry-After). With two-factor authentication on, `totp` ' +
+            '(a current authenticator code or an unused recovery code) is required: without it 401 ' +
+            'totp_required; a wrong one is 401 invalid_totp and counts as a failure.',
+          body: z.strictObject({ email: EmailSchema, password: Password, totp: SecondFactorCode.optional() }),
           response: { 200: TokenPairSchema, ...errors(400, 401, 403, 423) },
         },
       },

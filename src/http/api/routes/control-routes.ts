@@ -2,9 +2,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { emergencyStop } from '../../../services/emergency-stop.ts';
+import { requireFreshSecondFactor, TOTP_HEADER } from '../../../services/two-factor.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { requireAuth } from '../request-auth.ts';
-import { BearerSecurity, errors } from '../schemas.ts';
+import { BearerSecurity, errors, TotpHeaderSchema } from '../schemas.ts';
 
 const EmergencyStopResultSchema = z
   .object({
@@ -26,13 +27,19 @@ export function controlRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'Pauses all your active follows and cancels every pending queue row (reason emergency_stop). ' +
             'With closePositions, a closing sell of every open position is queued at the highest ' +
             "priority, limited at its latest marked price less the follow's max slippage. Resume " +
-            'follows one by one with PATCH /follows/{id}.',
+            'follows one by one with PATCH /follows/{id}. With two-factor authentication on, send a ' +
+            'fresh code in the x-totp header.',
           security: BearerSecurity,
+          headers: TotpHeaderSchema,
           body: z.strictObject({ closePositions: z.boolean() }),
-          response: { 200: EmergencyStopResultSchema, ...errors(400, 401) },
+          response: { 200: EmergencyStopResultSchema, ...errors(400, 401, 423) },
         },
       },
-      async (req) => emergencyStop(deps, requireAuth(req).userId, req.body),
+      async (req) => {
+        const userId = requireAuth(req).userId;
+        await requireFreshSecondFactor(deps, userId, req.headers[TOTP_HEADER]);
+        return emergencyStop(deps, userId, req.body);
+      },
     );
   };
 }

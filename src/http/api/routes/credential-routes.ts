@@ -5,10 +5,18 @@ import { z } from 'zod';
 import { addCredential } from '../../../services/add-credential.ts';
 import { getCredential, listCredentials } from '../../../services/list-credentials.ts';
 import { revokeCredential } from '../../../services/revoke-credential.ts';
+import { requireFreshSecondFactor, TOTP_HEADER } from '../../../services/two-factor.ts';
 import { updateCredential } from '../../../services/update-credential.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { requestMeta, requireAuth } from '../request-auth.ts';
-import { BearerSecurity, decimalString, errors, IdParamSchema, WalletSchema } from '../schemas.ts';
+import {
+  BearerSecurity,
+  decimalString,
+  errors,
+  IdParamSchema,
+  TotpHeaderSchema,
+  WalletSchema,
+} from '../schemas.ts';
 
 const SpendLimit = decimalString({ scale: 2, min: '0', max: '9999999999.99', example: '250' });
 
@@ -73,13 +81,18 @@ export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['credentials'],
           summary: 'Store Polymarket API credentials (verified with Polymarket first, encrypted at rest)',
+          description: 'With two-factor authentication on, send a fresh code in the x-totp header.',
           security: BearerSecurity,
+          headers: TotpHeaderSchema,
           body: AddBody,
-          response: { 201: CredentialSchema, ...errors(400, 401, 409, 422, 503) },
+          response: { 201: CredentialSchema, ...errors(400, 401, 409, 422, 423, 503) },
         },
       },
-      async (req, reply) =>
-        reply.code(201).send(await addCredential(deps, requireAuth(req).userId, req.body, requestMeta(req))),
+      async (req, reply) => {
+        const userId = requireAuth(req).userId;
+        await requireFreshSecondFactor(deps, userId, req.headers[TOTP_HEADER]);
+        return reply.code(201).send(await addCredential(deps, userId, req.body, requestMeta(req)));
+      },
     );
 
     app.get(
@@ -137,20 +150,25 @@ export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['credentials'],
           summary: 'Revoke a credential; it is never used again',
+          description: 'With two-factor authentication on, send a fresh code in the x-totp header.',
           security: BearerSecurity,
+          headers: TotpHeaderSchema,
           params: IdParamSchema,
           body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional(),
-          response: { 200: CredentialSchema, ...errors(400, 401, 404, 409) },
+          response: { 200: CredentialSchema, ...errors(400, 401, 404, 409, 423) },
         },
       },
-      async (req) =>
-        revokeCredential(
+      async (req) => {
+        const userId = requireAuth(req).userId;
+        await requireFreshSecondFactor(deps, userId, req.headers[TOTP_HEADER]);
+        return revokeCredential(
           deps,
-          requireAuth(req).userId,
+          userId,
           req.params.id,
           req.body?.reason ?? 'revoked by user',
           requestMeta(req),
-        ),
+        );
+      },
     );
   };
 }

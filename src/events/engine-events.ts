@@ -1,0 +1,107 @@
+// The events the copy engine publishes where it records an outcome, each inside the transaction that
+// records it (see publish.ts). Kept here so the engine's own files only gain one call each.
+import { sql } from 'kysely';
+import type { Db, Tx } from '../db/client.ts';
+import { Decimal, toWire } from '../domain/money.ts';
+import type { ExecutedCopy } from '../execution/record-execution.ts';
+import type { SettledPosition } from '../positions/resolution.ts';
+import { publishUserEvent } from './publish.ts';
+
+const usd = (d: Decimal) => toWire(d.toDecimalPlaces(6, Decimal.ROUND_HALF_UP));
+
+async function relationshipPnl(tx: Tx, relationshipId: string, assetId: string | null) {
+  const { rows } = await sql<{ total_pnl_usd: string; shares: string | null }>`
+    SELECT cr.total_pnl_usd, cp.shares
+      FROM copy_relationships cr
+      LEFT JOIN copy_positions cp ON cp.copy_relationship_id = cr.id AND cp.asset_id = ${assetId}
+     WHERE cr.id = ${relationshipId}`.execute(tx);
+  return rows[0] ?? null;
+}
+
+/**
+ * copy.executed for every recorded copy; for a SELL (mirrored sell or exit) also pnl.updated, and
+ * position.closed when it left no shares of the token in the relationship.
+ */
+export async function publishExecuted(
+  tx: Tx,
+  e: ExecutedCopy,
+  x: { tradeId: string; price: Decimal; realized: Decimal; executionMs: number | null },
+): Promise<void> {
+  const r = e.row;
+  await publishUserEvent(tx, r.user_id, 'copy.executed', {
+    queueId: r.id,
+    tradeId: x.tradeId,
+    relationshipId: r.copy_relationship_id,
+    traderWallet: r.trader_wallet_address,
+    marketId: r.market_id,
+    assetId: r.asset_id,
+    side: r.side,
+    mode: r.mode,
+    purpose: r.purpose,
+    price: toWire(x.price),
+    size: toWire(e.result.filledSize),
+    notionalUsd: usd(e.result.notional),
+    feesUsd: usd(e.result.fees),
+    venueOrderId: e.result.venueOrderId,
+    executionTimeMs: x.executionMs === null ? null : String(x.executionMs),
+    executedAt: e.executedAt.toISOString(),
+  });
+  if (r.side !== 'SELL') return;
+  const after = await relationshipPnl(tx, r.copy_relationship_id, r.asset_id);
+  await publishUserEvent(tx, r.user_id, 'pnl.updated', {
+    relationshipId: r.copy_relationship_id,
+    assetId: r.asset_id,
+    cause: r.purpose === 'copy' ? 'sell' : r.purpose,
+    realizedPnlUsd: usd(x.realized),
+    relationshipTotalPnlUsd: after?.total_pnl_usd ?? null,
+  });
+  if (after?.shares !== null && after?.shares !== undefined && new Decimal(after.shares).isZero())
+    await publishUserEvent(tx, r.user_id, 'position.closed', {
+      relationshipId: r.copy_relationship_id,
+      assetId: r.asset_id,
+      marketId: r.market_id,
+      cause: r.purpose === 'copy' ? 'sell' : r.purpose,
+      realizedPnlUsd: usd(x.realized),
+    });
+}
+
+/** copy.failed / copy.skipped when a decision is set, with its reason code. */
+export async function publishDecided(
+  tx: Tx,
+  d: { user_id: string; copy_relationship_id: string; fill_key: string },
+  queueId: string,
+  outcome: 'skipped' | 'failed',
+  reason: string,
+  detail: string,
+): Promise<void> {
+  await publishUserEvent(tx, d.user_id, outcome === 'failed' ? 'copy.failed' : 'copy.skipped', {
+    queueId,
+    relationshipId: d.copy_relationship_id,
+    fillKey: d.fill_key,
+    reason,
+    detail,
+  });
+}
+
+/** position.closed and pnl.updated for a position settled at market resolution. */
+export async function publishSettled(tx: Tx | Db, s: SettledPosition): Promise<void> {
+  await publishUserEvent(tx, s.userId, 'position.closed', {
+    relationshipId: s.relationshipId,
+    assetId: s.assetId,
+    cause: 'resolution',
+    resolution: s.resolution,
+    lots: s.lots,
+    shares: s.shares,
+    payoutUsd: s.payoutUsd,
+    realizedPnlUsd: s.realizedPnlUsd,
+  });
+  const { rows } = await sql<{ total_pnl_usd: string }>`
+    SELECT total_pnl_usd FROM copy_relationships WHERE id = ${s.relationshipId}`.execute(tx);
+  await publishUserEvent(tx, s.userId, 'pnl.updated', {
+    relationshipId: s.relationshipId,
+    assetId: s.assetId,
+    cause: 'resolution',
+    realizedPnlUsd: s.realizedPnlUsd,
+    relationshipTotalPnlUsd: rows[0]?.total_pnl_usd ?? null,
+  });
+}

@@ -1,0 +1,107 @@
+// The signed-in user's two-factor authentication and linked sign-in identities.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { linkTelegram, linkWallet } from '../../../services/identity-sign-in.ts';
+import { confirmTwoFactor, disableTwoFactor, enrollTwoFactor } from '../../../services/two-factor.ts';
+import { authDeps, type ApiDeps } from '../api-deps.ts';
+import { requireAuth } from '../request-auth.ts';
+import { BearerSecurity, errors, SecondFactorCode } from '../schemas.ts';
+import { UserViewSchema } from '../views.ts';
+import { SiweProof, TelegramPayload } from './identity-routes.ts';
+
+export function accountSecurityRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+  const auth = authDeps(deps);
+  return async (app) => {
+    app.post(
+      '/auth/2fa/enroll',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Start two-factor authentication: a new TOTP secret as an otpauth URI and a QR code',
+          description:
+            'The secret is stored encrypted and is not active until POST /auth/2fa/confirm. Enrolling ' +
+            'again before confirming replaces it. 409 when two-factor authentication is already on.',
+          security: BearerSecurity,
+          response: {
+            200: z.object({
+              secret: z.string().describe('base32, for typing into an app by hand; shown only now'),
+              otpauthUri: z.string().meta({ example: 'otpauth://totp/polycopy:alice%40example.com?...' }),
+              qrCodeDataUrl: z.string().describe('the otpauth URI as a PNG data URL'),
+            }),
+            ...errors(401, 409),
+          },
+        },
+      },
+      async (req) => enrollTwoFactor(deps, requireAuth(req).userId),
+    );
+
+    app.post(
+      '/auth/2fa/confirm',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Turn two-factor authentication on with a code from the app; returns 10 recovery codes',
+          description:
+            'The recovery codes are shown only in this answer (stored hashed); each works once in place ' +
+            'of an authenticator code. 401 invalid_totp for a wrong code.',
+          security: BearerSecurity,
+          body: z.strictObject({
+            code: z
+              .string()
+              .trim()
+              .regex(/^\d{6}$/, 'must be 6 digits'),
+          }),
+          response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...errors(400, 401, 409) },
+        },
+      },
+      async (req) => confirmTwoFactor(deps, requireAuth(req).userId, req.body.code),
+    );
+
+    app.post(
+      '/auth/2fa/disable',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Turn two-factor authentication off (needs a current code or a recovery code)',
+          security: BearerSecurity,
+          body: z.strictObject({ code: SecondFactorCode }),
+          response: { 204: z.null().describe('turned off'), ...errors(400, 401, 409, 423) },
+        },
+      },
+      async (req, reply) => {
+        await disableTwoFactor(deps, requireAuth(req).userId, req.body.code);
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.post(
+      '/auth/link/wallet',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Add a wallet sign-in to this account (the same signed EIP-4361 message as sign-in)',
+          description: '409 identity_taken when another account signs in with that wallet.',
+          security: BearerSecurity,
+          body: z.strictObject(SiweProof),
+          response: { 200: UserViewSchema, ...errors(400, 401, 409) },
+        },
+      },
+      async (req) => linkWallet(auth, requireAuth(req).userId, req.body),
+    );
+
+    app.post(
+      '/auth/link/telegram',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Add a Telegram sign-in to this account (the login widget payload)',
+          description: '409 identity_taken when another account signs in with that Telegram account.',
+          security: BearerSecurity,
+          body: z.strictObject(TelegramPayload),
+          response: { 200: UserViewSchema, ...errors(400, 401, 409, 503) },
+        },
+      },
+      async (req) => linkTelegram(auth, requireAuth(req).userId, deps.settings.telegramBotToken, req.body),
+    );
+  };
+}

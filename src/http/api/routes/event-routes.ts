@@ -1,0 +1,127 @@
+// GET /api/v1/events: the signed-in user's live updates as server-sent events (docs/api.md,
+// "Live updates"). Events come from this process's UserEventHub (one LISTEN connection fanning out
+// PostgreSQL NOTIFY), so a copy recorded by any worker reaches the stream wherever it is connected.
+// The stream checks the caller's token and session again at every heartbeat and ends (after an
+// `auth.expired` event) once either is no longer valid: revocation and expiry apply to open streams.
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { UserEventHub } from '../../../events/hub.ts';
+import type { UserEventMessage } from '../../../events/publish.ts';
+import { AppError } from '../../../services/app-error.ts';
+import { authenticate } from '../../../services/authenticate.ts';
+import type { ApiDeps } from '../api-deps.ts';
+import { bearerToken, requireAuth } from '../request-auth.ts';
+import { BearerSecurity, errors } from '../schemas.ts';
+
+export interface EventStreamSettings {
+  /** Heartbeat comment (and token/session re-check) interval; default 15 000 ms. */
+  heartbeatMs?: number;
+  /** Open streams per user per API process; default 5 (more: 429). */
+  maxStreamsPerUser?: number;
+}
+
+/** One SSE frame. `data` is one line of JSON (no raw newlines can occur in JSON.stringify output). */
+export function sseFrame(event: UserEventMessage): string {
+  const body = {
+    type: event.type,
+    at: event.at,
+    data: event.data,
+    ...(event.truncated ? { truncated: true } : {}),
+  };
+  return `event: ${event.type}\ndata: ${JSON.stringify(body)}\n\n`;
+}
+
+export function eventRoutes(
+  deps: ApiDeps,
+  hub: UserEventHub,
+  settings: EventStreamSettings = {},
+): FastifyPluginAsyncZod {
+  const heartbeatMs = settings.heartbeatMs ?? 15_000;
+  const maxStreams = settings.maxStreamsPerUser ?? 5;
+  return async (app) => {
+    const open = new Set<() => void>();
+    // Open streams would keep the server from closing: end them first.
+    app.addHook('preClose', async () => {
+      for (const end of [...open]) end();
+    });
+
+    app.get(
+      '/events',
+      {
+        schema: {
+          tags: ['live'],
+          summary: 'Your live updates (server-sent events)',
+          description:
+            'text/event-stream of your events: copy.executed, copy.failed, copy.skipped, ' +
+            'position.closed, pnl.updated. Each frame is `event: <type>` and `data: {"type", "at", ' +
+            '"data"}`; ids and amounts are strings. A comment line is sent every 15 s as a heartbeat. ' +
+            'The stream ends with an auth.expired event when the access token expires or the session ' +
+            'ends: reconnect with a fresh token. Events are not replayed (no Last-Event-ID): refetch ' +
+            'state after reconnecting.',
+          security: BearerSecurity,
+          response: {
+            200: z.string().meta({ description: 'text/event-stream' }),
+            ...errors(401, 429),
+          },
+        },
+      },
+      async (req, reply) => {
+        const { userId } = requireAuth(req);
+        const token = bearerToken(req)!;
+        if (hub.subscriberCount(userId) >= maxStreams)
+          throw new AppError('rate_limited', `at most ${maxStreams} open event streams per user`);
+
+        reply.hijack();
+        const res = reply.raw;
+        const headers: OutgoingHttpHeaders = {};
+        for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v;
+        res.writeHead(200, {
+          ...headers,
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-store, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        const write = (chunk: string) => {
+          if (!res.writableEnded && !res.destroyed) res.write(chunk);
+        };
+
+        let ended = false;
+        const cleanup = () => {
+          if (ended) return false;
+          ended = true;
+          clearInterval(heartbeat);
+          unsubscribe();
+          offHubClose();
+          open.delete(end);
+          return true;
+        };
+        const end = () => {
+          if (cleanup()) res.end();
+        };
+        const unsubscribe = hub.subscribe(userId, (event) => write(sseFrame(event)));
+        const offHubClose = hub.onClose(end);
+        open.add(end);
+        const heartbeat = setInterval(() => {
+          write(': heartbeat\n\n');
+          void recheck();
+        }, heartbeatMs);
+        // A token that expired or a session that ended closes the stream; a database hiccup does not.
+        const recheck = async () => {
+          try {
+            if ((await authenticate(deps, token)).userId === userId) return;
+          } catch (err) {
+            if (!(err instanceof AppError)) return;
+          }
+          write(`event: auth.expired\ndata: ${JSON.stringify({ type: 'auth.expired' })}\n\n`);
+          end();
+        };
+        req.raw.on('close', cleanup);
+        res.on('close', cleanup);
+        res.on('error', cleanup);
+        write('retry: 5000\n: connected\n\n');
+      },
+    );
+  };
+}

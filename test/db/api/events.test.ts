@@ -1,0 +1,454 @@
+// GET /api/v1/events: per-user server-sent events delivered through PostgreSQL NOTIFY. Real
+// PostgreSQL, real HTTP (fetch with a stream reader), one UserEventHub per app instance.
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTransaction } from '../../../src/db/client.ts';
+import { Decimal } from '../../../src/domain/money.ts';
+import { UserEventHub } from '../../../src/events/hub.ts';
+import { encodeUserEvent, MAX_NOTIFY_BYTES, publishUserEvent } from '../../../src/events/publish.ts';
+import { executeClaim } from '../../../src/execution/execute-claim.ts';
+import { claimBatch } from '../../../src/execution/queue-claims.ts';
+import { DefaultVenueProvider } from '../../../src/execution/venue-provider.ts';
+import { registerApi } from '../../../src/http/api/register-api.ts';
+import { buildHttpApp } from '../../../src/http/app.ts';
+import type { LeaderFill } from '../../../src/ingest/leader-fill.ts';
+import { recordLeaderFill } from '../../../src/ingest/record-fill.ts';
+import { settleResolvedMarkets } from '../../../src/positions/resolution.ts';
+import { FakeMarketData } from '../../unit/venue/fake-market-data.ts';
+import { insertRelationship, insertTrader, txHash } from '../../support/fixtures.ts';
+import { useTestDatabase } from '../../support/test-database.ts';
+import { buildTestApi, signUp, type TestApi } from './api-harness.ts';
+
+interface Frame {
+  event: string;
+  data: { type: string; at: string; data: Record<string, unknown>; truncated?: boolean };
+}
+
+/** A minimal SSE client over fetch: collects frames and comment lines. */
+async function openStream(baseUrl: string, token: string) {
+  const ac = new AbortController();
+  const res = await fetch(`${baseUrl}/api/v1/events`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: ac.signal,
+  });
+  const frames: Frame[] = [];
+  const comments: string[] = [];
+  let ended = false;
+  const pump = (async () => {
+    if (!res.body) return;
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let buf = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buf += decoder.decode(value, { stream: true });
+        let i: number;
+        while ((i = buf.indexOf('\n\n')) >= 0) {
+          const block = buf.slice(0, i);
+          buf = buf.slice(i + 2);
+          let event = 'message';
+          const data: string[] = [];
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) comments.push(line.slice(1).trim());
+            else if (line.startsWith('event: ')) event = line.slice(7);
+            else if (line.startsWith('data: ')) data.push(line.slice(6));
+          }
+          if (data.length > 0) frames.push({ event, data: JSON.parse(data.join('\n')) as Frame['data'] });
+        }
+      }
+    } catch {
+      // aborted
+    } finally {
+      ended = true;
+    }
+  })();
+  const until = async (check: () => boolean, what: string, ms = 5000) => {
+    const end = Date.now() + ms;
+    while (!check()) {
+      if (Date.now() > end)
+        throw new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(frames)}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const stream = {
+    res,
+    frames,
+    comments,
+    get ended() {
+      return ended;
+    },
+    until,
+    /** Waits for a frame matching type (and predicate) and returns it. */
+    async next(type: string, pred: (f: Frame) => boolean = () => true, ms = 5000): Promise<Frame> {
+      let found: Frame | undefined;
+      await until(() => (found = frames.find((f) => f.event === type && pred(f))) !== undefined, type, ms);
+      return found!;
+    },
+    async close() {
+      ac.abort();
+      await pump;
+    },
+  };
+  // The stream is subscribed before its first bytes are written: wait for them.
+  if (res.status === 200) await until(() => comments.includes('connected'), 'the connected comment');
+  return stream;
+}
+
+const CONDITION = `0x${'cd'.repeat(32)}`;
+const YES = '11111111111111111111';
+const NO = '22222222222222222222';
+const RULES = { tickSize: new Decimal('0.01'), minOrderSize: new Decimal(5) };
+
+describe('live updates (SSE over PostgreSQL NOTIFY)', () => {
+  const t = useTestDatabase();
+  let api: TestApi;
+  const instances: Array<{ app: FastifyInstance; hub: UserEventHub; url: string }> = [];
+  let a: Awaited<ReturnType<typeof signUp>>;
+  let b: Awaited<ReturnType<typeof signUp>>;
+
+  /** One API process: its own hub (own LISTEN connection) and its own HTTP server. */
+  async function startInstance(heartbeatMs = 15_000) {
+    const hub = new UserEventHub({ databaseUrl: t.current.url, logger: api.deps.logger });
+    await hub.start();
+    const app = buildHttpApp({ logger: api.deps.logger, checks: [] });
+    await registerApi(app, api.deps, { events: { hub, heartbeatMs, maxStreamsPerUser: 3 } });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    const inst = { app, hub, url };
+    instances.push(inst);
+    return inst;
+  }
+
+  beforeAll(async () => {
+    api = await buildTestApi(t.current.db);
+    a = await signUp(api);
+    b = await signUp(api);
+  });
+  afterAll(async () => {
+    for (const i of instances.splice(0)) {
+      await i.app.close();
+      await i.hub.close();
+    }
+    await api.app.close();
+  });
+
+  it('refuses a stream without a valid token (401, JSON error)', async () => {
+    const inst = await startInstance();
+    const res = await fetch(`${inst.url}/api/v1/events`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: { code: 'unauthenticated', message: expect.any(String) } });
+    const bad = await fetch(`${inst.url}/api/v1/events`, { headers: { authorization: 'Bearer nope.nope' } });
+    expect(bad.status).toBe(401);
+    const doc = (await inst.app.inject({ url: '/api/v1/openapi.json' })).json() as {
+      paths: Record<string, { get?: { security?: unknown } }>;
+    };
+    expect(doc.paths['/api/v1/events']?.get?.security).toEqual([{ bearerAuth: [] }]);
+  });
+
+  it("delivers the caller's committed events, never another user's, never a rolled-back one", async () => {
+    const inst = await startInstance();
+    const sa = await openStream(inst.url, a.accessToken);
+    const sb = await openStream(inst.url, b.accessToken);
+    expect(sa.res.status).toBe(200);
+    expect(sa.res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(sa.res.headers.get('cache-control')).toContain('no-cache');
+    // Helmet's headers are kept on the hijacked response.
+    expect(sa.res.headers.get('x-content-type-options')).toBe('nosniff');
+
+    const db = t.current.db;
+    await withTransaction(db, async (tx) => {
+      await publishUserEvent(tx, b.userId, 'copy.executed', { queueId: 'b-1', notionalUsd: '5.000000' });
+    });
+    // Rolled back: PostgreSQL drops the notification with the transaction.
+    await expect(
+      withTransaction(db, async (tx) => {
+        await publishUserEvent(tx, a.userId, 'copy.failed', { queueId: 'rolled-back' });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    await withTransaction(db, async (tx) => {
+      await publishUserEvent(tx, a.userId, 'copy.executed', { queueId: 'a-1', notionalUsd: '21.000000' });
+    });
+
+    const got = await sa.next('copy.executed');
+    expect(got.data).toEqual({
+      type: 'copy.executed',
+      at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      data: { queueId: 'a-1', notionalUsd: '21.000000' },
+    });
+    // B's event and the rolled-back one were committed/aborted before A's: notifications arrive in
+    // commit order on the one connection, so had they been delivered to A they would be here.
+    expect(sa.frames.map((f) => f.data.data.queueId)).toEqual(['a-1']);
+    const gotB = await sb.next('copy.executed');
+    expect(gotB.data.data).toEqual({ queueId: 'b-1', notionalUsd: '5.000000' });
+    expect(sb.frames.map((f) => f.data.data.queueId)).toEqual(['b-1']);
+    await sa.close();
+    await sb.close();
+    await sa.until(() => inst.hub.subscriberCount() === 0, 'streams to unsubscribe');
+  });
+
+  it('two API instances (two hubs, two LISTEN connections) each deliver to their own clients', async () => {
+    const one = await startInstance();
+    const two = await startInstance();
+    const aOnOne = await openStream(one.url, a.accessToken);
+    const aOnTwo = await openStream(two.url, a.accessToken);
+    const bOnTwo = await openStream(two.url, b.accessToken);
+    expect(one.hub.subscriberCount(a.userId)).toBe(1);
+    expect(two.hub.subscriberCount(a.userId)).toBe(1);
+
+    // Published from the pool: a different connection (a different "process") than either hub.
+    await publishUserEvent(t.current.db, a.userId, 'pnl.updated', {
+      relationshipId: '7',
+      realizedPnlUsd: '-1.5',
+    });
+    await publishUserEvent(t.current.db, b.userId, 'position.closed', { relationshipId: '8' });
+
+    expect((await aOnOne.next('pnl.updated')).data.data).toEqual({
+      relationshipId: '7',
+      realizedPnlUsd: '-1.5',
+    });
+    expect((await aOnTwo.next('pnl.updated')).data.data).toEqual({
+      relationshipId: '7',
+      realizedPnlUsd: '-1.5',
+    });
+    expect((await bOnTwo.next('position.closed')).data.data).toEqual({ relationshipId: '8' });
+    expect(bOnTwo.frames.map((f) => f.event)).toEqual(['position.closed']);
+    expect(aOnOne.frames.map((f) => f.event)).toEqual(['pnl.updated']);
+    for (const s of [aOnOne, aOnTwo, bOnTwo]) await s.close();
+  });
+
+  it('heartbeats, caps streams per user, and ends the stream when the session is revoked', async () => {
+    const inst = await startInstance(100);
+    const me = await signUp(api);
+    const s = await openStream(inst.url, me.accessToken);
+    await s.until(() => s.comments.filter((c) => c === 'heartbeat').length >= 2, 'two heartbeats');
+
+    const extra = [await openStream(inst.url, me.accessToken), await openStream(inst.url, me.accessToken)];
+    const refused = await fetch(`${inst.url}/api/v1/events`, {
+      headers: { authorization: `Bearer ${me.accessToken}` },
+    });
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    for (const e of extra) await e.close();
+
+    const logout = await api.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: me.auth });
+    expect(logout.statusCode).toBe(204);
+    await s.next('auth.expired');
+    await s.until(() => s.ended, 'the stream to end');
+    await s.until(() => inst.hub.subscriberCount(me.userId) === 0, 'the stream to unsubscribe');
+  });
+
+  it('closing the app ends open streams (shutdown is not held up by them)', async () => {
+    const inst = await startInstance();
+    const s = await openStream(inst.url, a.accessToken);
+    const started = Date.now();
+    await inst.app.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    await s.until(() => s.ended, 'the stream to end');
+    instances.splice(instances.indexOf(inst), 1);
+    await inst.hub.close();
+  });
+
+  it('the hub re-LISTENs after its connection is killed, and delivers again', async () => {
+    const hub = new UserEventHub({ databaseUrl: t.current.url, logger: api.deps.logger, reconnectMs: 50 });
+    await hub.start();
+    try {
+      const got: string[] = [];
+      hub.subscribe(a.userId, (e) => got.push(String(e.data.n)));
+      await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = current_database() AND application_name = 'polycopy-events-listen'`.execute(
+        t.current.db,
+      );
+      const end = Date.now() + 5000;
+      while (Date.now() < end && !(hub.isListening && got.includes('2'))) {
+        if (hub.isListening) await publishUserEvent(t.current.db, a.userId, 'pnl.updated', { n: '2' });
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(got).toContain('2');
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('keeps NOTIFY payloads under 8000 bytes', () => {
+    const long = encodeUserEvent('1', 'copy.failed', { detail: 'x'.repeat(20_000) });
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(MAX_NOTIFY_BYTES);
+    expect(JSON.parse(long).data.detail).toHaveLength(501);
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 100; i++) many[`k${i}`] = 'y'.repeat(400);
+    const huge = JSON.parse(encodeUserEvent('1', 'copy.failed', many)) as {
+      truncated: boolean;
+      data: object;
+    };
+    expect(huge).toMatchObject({ truncated: true, data: {} });
+  });
+
+  describe('from the copy engine', () => {
+    let source: FakeMarketData;
+    let provider: DefaultVenueProvider;
+    let leader: string;
+
+    beforeAll(async () => {
+      source = new FakeMarketData();
+      source.addMarket({
+        conditionId: CONDITION,
+        tokens: [
+          { tokenId: YES, outcome: 'Yes' },
+          { tokenId: NO, outcome: 'No' },
+        ],
+        tickSize: '0.01',
+        minOrderSize: '5',
+      });
+      source.setBook(YES, { bids: [['0.40', '100000']], asks: [['0.42', '100000']] });
+      // NO can only be bought far above the leader's price: the copy is skipped for slippage.
+      source.setBook(NO, { bids: [['0.10', '100000']], asks: [['0.90', '100000']] });
+      provider = new DefaultVenueProvider(t.current.db, source, { paperStartingBalance: new Decimal(1000) });
+      leader = (await insertTrader(t.current.db)).wallet_address;
+    });
+
+    const fill = (over: Partial<LeaderFill> = {}): LeaderFill => ({
+      txHash: txHash(),
+      wallet: leader,
+      assetId: YES,
+      conditionId: CONDITION,
+      side: 'BUY',
+      price: new Decimal('0.42'),
+      size: new Decimal(1000),
+      occurrence: 0,
+      outcome: 'Yes',
+      outcomeIndex: 0,
+      marketSlug: 'm',
+      eventSlug: 'e',
+      title: 'Market',
+      filledAt: new Date(),
+      source: 'test',
+      ...over,
+    });
+    const runQueue = async () => {
+      const rows = await claimBatch(t.current.db, { workerId: 'w', limit: 10, leaseMs: 30_000 });
+      const deps = { db: t.current.db, venues: provider, logger: api.deps.logger };
+      return Promise.all(rows.map((r) => executeClaim(deps, r)));
+    };
+
+    it('executed, skipped, sold (pnl.updated + position.closed) and resolved copies reach only their user', async () => {
+      const db = t.current.db;
+      const inst = await startInstance();
+      const u = await signUp(api);
+      const other = await signUp(api);
+      const rel = await insertRelationship(db, u.userId, leader, {
+        proportionality_factor: '0.05',
+        mode: 'paper',
+      } as never);
+      const s = await openStream(inst.url, u.accessToken);
+      const so = await openStream(inst.url, other.accessToken);
+
+      // BUY: 5% of 1000 = 50 shares at 0.42.
+      await recordLeaderFill(db, fill(), RULES, { copyTtlMs: 30_000 });
+      expect((await runQueue()).map((o) => o.kind)).toEqual(['executed']);
+      const trade = await db
+        .selectFrom('trades')
+        .select(['id', 'queue_id', 'execution_time_ms'])
+        .where('copy_relationship_id', '=', rel.id)
+        .executeTakeFirstOrThrow();
+      const executed = await s.next('copy.executed');
+      expect(executed.data.data).toMatchObject({
+        queueId: trade.queue_id,
+        tradeId: trade.id,
+        relationshipId: rel.id,
+        traderWallet: leader,
+        assetId: YES,
+        side: 'BUY',
+        mode: 'paper',
+        purpose: 'copy',
+        price: '0.42',
+        size: '50',
+        notionalUsd: '21',
+        executionTimeMs: String(trade.execution_time_ms),
+      });
+
+      // Skipped for slippage: copy.skipped with the reason code.
+      await recordLeaderFill(
+        db,
+        fill({ assetId: NO, outcome: 'No', outcomeIndex: 1, price: new Decimal('0.50') }),
+        RULES,
+        {
+          copyTtlMs: 30_000,
+        },
+      );
+      expect(await runQueue()).toEqual([{ kind: 'skipped', reason: 'slippage_exceeded' }]);
+      const skipped = await s.next('copy.skipped');
+      expect(skipped.data.data).toMatchObject({ relationshipId: rel.id, reason: 'slippage_exceeded' });
+
+      // The leader sells everything at 0.40: the copy sells its 50 shares, realizing 50 × 0.40 − 21 = −1.
+      await recordLeaderFill(db, fill({ side: 'SELL', price: new Decimal('0.40') }), RULES, {
+        copyTtlMs: 30_000,
+      });
+      expect((await runQueue()).map((o) => o.kind)).toEqual(['executed']);
+      expect((await s.next('copy.executed', (f) => f.data.data.side === 'SELL')).data.data).toMatchObject({
+        side: 'SELL',
+        price: '0.4',
+        size: '50',
+      });
+      expect((await s.next('pnl.updated')).data.data).toEqual({
+        relationshipId: rel.id,
+        assetId: YES,
+        cause: 'sell',
+        realizedPnlUsd: '-1',
+        relationshipTotalPnlUsd: '-1.000000',
+      });
+      expect((await s.next('position.closed')).data.data).toMatchObject({
+        relationshipId: rel.id,
+        assetId: YES,
+        cause: 'sell',
+        realizedPnlUsd: '-1',
+      });
+
+      // Buy again, then the market resolves YES: settled at 1 → +29 (50 − 21).
+      await recordLeaderFill(db, fill(), RULES, { copyTtlMs: 30_000 });
+      expect((await runQueue()).map((o) => o.kind)).toEqual(['executed']);
+      source.updateMarket(CONDITION, {
+        resolved: true,
+        closed: true,
+        acceptingOrders: false,
+        winningTokenId: YES,
+      });
+      const report = await settleResolvedMarkets({ db, marketData: source });
+      expect(report.settled).toHaveLength(1);
+      expect((await s.next('position.closed', (f) => f.data.data.cause === 'resolution')).data.data).toEqual({
+        relationshipId: rel.id,
+        assetId: YES,
+        cause: 'resolution',
+        resolution: 'won',
+        lots: 1,
+        shares: '50',
+        payoutUsd: '50.000000',
+        realizedPnlUsd: '29.000000',
+      });
+      expect((await s.next('pnl.updated', (f) => f.data.data.cause === 'resolution')).data.data).toEqual({
+        relationshipId: rel.id,
+        assetId: YES,
+        cause: 'resolution',
+        realizedPnlUsd: '29.000000',
+        relationshipTotalPnlUsd: '28.000000',
+      });
+      expect(s.frames.map((f) => f.event)).toEqual([
+        'copy.executed',
+        'copy.skipped',
+        'copy.executed',
+        'pnl.updated',
+        'position.closed',
+        'copy.executed',
+        'position.closed',
+        'pnl.updated',
+      ]);
+      // The other user follows nobody: nothing of u's reached them.
+      await publishUserEvent(db, other.userId, 'pnl.updated', { marker: 'last' });
+      await so.next('pnl.updated');
+      expect(so.frames.map((f) => f.data.data)).toEqual([{ marker: 'last' }]);
+      await s.close();
+      await so.close();
+    });
+  });
+});
