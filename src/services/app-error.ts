@@ -24,6 +24,7 @@ export const APP_ERROR_CODES = [
   'invalid_signature',
   'identity_taken',
   'telegram_unavailable',
+  'monitoring_unavailable',
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

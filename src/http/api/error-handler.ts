@@ -29,6 +29,7 @@ export const APP_ERROR_STATUS: Record<AppErrorCode, number> = {
   invalid_signature: 401,
   identity_taken: 409,
   telegram_unavailable: 503,
+  monitoring_unavailable: 503,
 };
 
 /** Codes only the HTTP edge produces. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { SUBSCRIPTION_TIERS } from '../../../domain/tiers.ts';
 import { changeUserTier } from '../../../services/change-user-tier.ts';
 import { getKillSwitch, setKillSwitch } from '../../../services/kill-switch.ts';
+import { MONITORING_QUERIES, runMonitoringQuery } from '../../../services/run-monitoring-query.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { requireAuth } from '../request-auth.ts';
 import { BearerSecurity, errors, IdParamSchema } from '../schemas.ts';
@@ -66,6 +67,25 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (req) => setKillSwitch(deps, requireAuth(req).userId, req.body),
+    );
+
+    app.get(
+      '/admin/monitoring/:query',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: "The seed's monitoring queries: table sizes, index usage, slowest statements",
+          description:
+            'slow-queries needs pg_stat_statements installed and preloaded (503 monitoring_unavailable otherwise).',
+          security: BearerSecurity,
+          params: z.strictObject({ query: z.enum(MONITORING_QUERIES) }),
+          response: {
+            200: z.object({ rows: z.array(z.record(z.string(), z.string().nullable())) }),
+            ...errors(400, 401, 403, 503),
+          },
+        },
+      },
+      async (req) => ({ rows: await runMonitoringQuery(deps, req.params.query) }),
     );
   };
 }
