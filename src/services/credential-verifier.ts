@@ -1,10 +1,7 @@
-// Checks Polymarket credentials with the venue before the vault stores them. The live
-// implementation (an authenticated balance-allowance call to the CLOB with L2 headers) is wired in
-// the composition root when the live Polymarket adapter lands; until then the platform uses
-// `verificationUnavailable`, which refuses to store credentials it cannot check, and tests inject
-// their own verifier.
+// Checks Polymarket credentials with the venue before the vault stores them. The implementation
+// the platform uses is PolymarketCredentialVerifier (an authenticated balance-allowance call with
+// L2 headers, polymarket-credential-verifier.ts); tests inject their own.
 import type { PolymarketCredentials } from '../vault/credential-crypto.ts';
-import { AppError } from './app-error.ts';
 
 export interface CredentialsToVerify extends PolymarketCredentials {
   signatureType: 0 | 1 | 2 | 3;
@@ -18,12 +15,3 @@ export interface CredentialVerifier {
    *  Throws when the venue could not be asked (outage), which is not a rejection. */
   verify(credentials: CredentialsToVerify): Promise<VerificationResult>;
 }
-
-export const verificationUnavailable: CredentialVerifier = {
-  async verify() {
-    throw new AppError(
-      'verification_unavailable',
-      'credentials cannot be verified: the live Polymarket venue is not configured on this platform',
-    );
-  },
-};
