@@ -16,7 +16,9 @@
 //   signing    PolymarketVenue.prepare: trading rules read (a fresh venue has none cached) + EIP-712
 //   post       order POST until the venue's answer (incl. its trade read for fees) = post → ack
 //   recording  ack → outcome (recordExecution transaction)
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -27,12 +29,14 @@ import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
 import { ensureTradesPartitions } from '../src/db/maintenance.ts';
 import { migrateUp } from '../src/db/migrator.ts';
 import { Decimal } from '../src/domain/money.ts';
+import type { ExecutionStage } from '../src/execution/execute-claim.ts';
 import { DefaultVenueProvider, type VenueRequest } from '../src/execution/venue-provider.ts';
 import { CopyWorker } from '../src/execution/worker.ts';
 import { LeaderFillDetector } from '../src/ingest/detector.ts';
 import { MarketRulesCache } from '../src/ingest/market-rules-cache.ts';
 import { createLogger } from '../src/observability/logger.ts';
-import { startSimulatorServer, type SimulatorServer } from '../src/simulator/server/index.ts';
+import { startSimulatorServer } from '../src/simulator/server/index.ts';
+import { TradingRulesCache } from '../src/venue/polymarket/trading-rules-cache.ts';
 import { apiKeyHash, apiKeyHint, encryptCredentials } from '../src/vault/credential-crypto.ts';
 import { createLiveVenueFactory } from '../src/vault/live-venue-factory.ts';
 import { MasterKey } from '../src/vault/master-key.ts';
@@ -121,6 +125,7 @@ async function freshDatabase(poolMax: number): Promise<BenchDb> {
 // ------------------------------------------------------------------ instrumentation
 
 interface RowTiming {
+  stages?: Partial<Record<ExecutionStage, number>>;
   credentialMs?: number;
   signingMs?: number;
   postAt?: number;
@@ -179,7 +184,12 @@ class TimedProvider extends DefaultVenueProvider {
     live: (userId: string, keyId: string) => Promise<Venue>,
     private readonly timings: Timings,
   ) {
-    super(db, marketData, { paperStartingBalance: new Decimal(1000), live });
+    // The production defaults of WORKER_MARKET_CACHE_MS / WORKER_BOOK_CACHE_MS.
+    super(db, marketData, {
+      paperStartingBalance: new Decimal(1000),
+      live,
+      pricingCache: { marketTtlMs: 5_000, bookTtlMs: 250 },
+    });
   }
 
   override async venueFor(request: VenueRequest): Promise<Venue> {
@@ -210,7 +220,8 @@ class TimedProvider extends DefaultVenueProvider {
 // ------------------------------------------------------------------ world
 
 interface World {
-  sim: SimulatorServer;
+  sim: SimHandle;
+  rulesCache: TradingRulesCache;
   hosts: PolymarketHosts & { rtds: string };
   bench: BenchDb;
   masterKey: MasterKey;
@@ -220,7 +231,58 @@ interface World {
   feeRateBps: number;
 }
 
-async function control<T>(sim: SimulatorServer, method: 'GET' | 'POST', path: string, body?: unknown) {
+interface SimHandle {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The simulator in its own process (`polycopy simulator`), as in a real deployment the venue is not
+ * in the engine's process: its signature checks (~3 ms of CPU per order) would otherwise stall the
+ * engine's event loop and be counted as engine latency. `BENCH_SIMULATOR=in-process` keeps it here.
+ */
+async function startSimulator(inProcess: boolean): Promise<SimHandle> {
+  const options = { port: 0, seed: 11, speed: 0, startTime: Date.now() };
+  if (inProcess) return startSimulatorServer(options);
+  const child = spawn(
+    process.execPath,
+    [
+      'bin/polycopy.mjs',
+      'simulator',
+      '--port',
+      '0',
+      '--seed',
+      String(options.seed),
+      '--speed',
+      '0',
+      '--start',
+      String(options.startTime),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const lines = createInterface({ input: child.stdout });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    lines.on('line', (line) => {
+      try {
+        const o = JSON.parse(line) as { simulator?: string };
+        if (o.simulator) resolve(o.simulator);
+      } catch {
+        // not the start-up line
+      }
+    });
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function control<T>(sim: SimHandle, method: 'GET' | 'POST', path: string, body?: unknown) {
   const res = await fetch(`${sim.url}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -233,7 +295,7 @@ async function control<T>(sim: SimulatorServer, method: 'GET' | 'POST', path: st
 
 async function startWorld(poolMax: number): Promise<World> {
   const bench = await freshDatabase(poolMax);
-  const sim = await startSimulatorServer({ port: 0, seed: 11, speed: 0, startTime: Date.now() });
+  const sim = await startSimulator(process.env.BENCH_SIMULATOR === 'in-process');
   const endpoints = await control<
     Parameters<typeof hostsFromSimulatorEndpoints>[0] & { ws: { rtds: string } }
   >(sim, 'GET', '/sim/endpoints');
@@ -250,9 +312,12 @@ async function startWorld(poolMax: number): Promise<World> {
   const m = markets.find((x) => !x.negRisk && !x.closed && x.tickSize === '0.01' && x.tokens.length === 2);
   if (!m) throw new Error('no suitable market');
   const timings = new Timings();
-  const marketData = timeReads(PolymarketVenue.marketData({ hosts, chainId: 137 }), timings);
+  // As in production (src/app/start-venue.ts): one rules cache for the process.
+  const rulesCache = new TradingRulesCache();
+  const marketData = timeReads(PolymarketVenue.marketData({ hosts, chainId: 137, rulesCache }), timings);
   return {
     sim,
+    rulesCache,
     hosts,
     bench,
     masterKey: MasterKey.generate(),
@@ -392,9 +457,18 @@ function engine(w: World, opts: { concurrency: number; batchSize: number }) {
     clock: systemClock,
     hosts: w.hosts,
     chainId: 137,
+    rulesCache: w.rulesCache,
   });
   const worker = new CopyWorker(
-    { db, venues: new TimedProvider(db, w.marketData, live, w.timings), logger },
+    {
+      db,
+      venues: new TimedProvider(db, w.marketData, live, w.timings),
+      logger,
+      trace: (rowId, stage) => {
+        const t = w.timings.row(`polycopy-q${rowId}`);
+        (t.stages ??= {})[stage] = now();
+      },
+    },
     {
       databaseUrl: url,
       concurrency: opts.concurrency,
@@ -514,6 +588,14 @@ function breakdown(w: World, rows: RowFacts[], fanned: Map<string, number>) {
     }),
     detect_to_claim: rows.flatMap((r) => (r.started_at ? [r.started_at.getTime() - detected(r)] : [])),
     credential: acked.map((x) => x.t.credentialMs ?? 0),
+    // claim → context read → venue built → pricing reads → admitted (gates, reservation, identity)
+    stage: (from: ExecutionStage | 'claimed', to: ExecutionStage) =>
+      acked.flatMap((x) => {
+        const st = x.t.stages ?? {};
+        const a = from === 'claimed' ? x.r.started_at?.getTime() : st[from];
+        const b = st[to];
+        return a !== undefined && b !== undefined ? [b - a] : [];
+      }),
     signing: acked.map((x) => x.t.signingMs ?? 0),
     recording: t.flatMap((x) => (x.t.outcomeAt && x.t.ackAt ? [x.t.outcomeAt - x.t.ackAt] : [])),
     lastAck: Math.max(...acked.map((x) => x.t.ackAt!)),
@@ -552,7 +634,12 @@ export async function benchFanout(opts: EngineBenchOptions = {}) {
 
     const filledAt = await leaderBuy(leader, w.token, '50');
     await waitUntil('the fill to fan out', async () => fanned.size === 1, 60_000);
-    await waitUntil('every copy to finish', async () => (await unfinished(w.bench.db)) === 0, 240_000, 200);
+    await waitUntil(
+      'every copy to finish',
+      async () => (await unfinished(w.bench.db)) === 0,
+      Math.max(240_000, n * 100),
+      200,
+    );
     await worker.stop();
     await detector.stop();
 
@@ -581,14 +668,22 @@ export async function benchFanout(opts: EngineBenchOptions = {}) {
       where_time_goes_ms: {
         fanout_db_transaction: round(b.fanout_db[0] ?? 0),
         detect_to_claim: dist(b.detect_to_claim),
+        claim_to_context_read: dist(b.stage('claimed', 'context')),
         credential_decrypt_and_venue_build: dist(b.credential),
+        pricing_reads_wall: dist(b.stage('venue', 'reads')),
+        admission_transaction: dist(b.stage('reads', 'admitted')),
         market_reads_avg: round(w.timings.reads.ms / Math.max(1, w.timings.reads.n)),
         market_reads_per_copy: round(w.timings.reads.n / Math.max(1, rows.length)),
         signing_incl_rules_read: dist(b.signing),
         venue_post_to_ack: dist(b.post_to_ack),
         recording: dist(b.recording),
       },
-      config: { concurrency, batch_size: batchSize, in_process_simulator: true, cpus: await machineCpus() },
+      config: {
+        concurrency,
+        batch_size: batchSize,
+        in_process_simulator: process.env.BENCH_SIMULATOR === 'in-process',
+        cpus: await machineCpus(),
+      },
       setup_seconds: round(setupSeconds),
     };
   } finally {
@@ -656,14 +751,22 @@ export async function benchLatency(opts: EngineBenchOptions = {}) {
       where_time_goes_ms: {
         fanout_db_transaction: dist(b.fanout_db),
         detect_to_claim: dist(b.detect_to_claim),
+        claim_to_context_read: dist(b.stage('claimed', 'context')),
         credential_decrypt_and_venue_build: dist(b.credential),
+        pricing_reads_wall: dist(b.stage('venue', 'reads')),
+        admission_transaction: dist(b.stage('reads', 'admitted')),
         market_reads_avg: round(w.timings.reads.ms / Math.max(1, w.timings.reads.n)),
         market_reads_per_copy: round(w.timings.reads.n / Math.max(1, rows.length)),
         signing_incl_rules_read: dist(b.signing),
         venue_post_to_ack: dist(b.post_to_ack),
         recording: dist(b.recording),
       },
-      config: { concurrency: 16, batch_size: 50, in_process_simulator: true, cpus: await machineCpus() },
+      config: {
+        concurrency: 16,
+        batch_size: 50,
+        in_process_simulator: process.env.BENCH_SIMULATOR === 'in-process',
+        cpus: await machineCpus(),
+      },
     };
   } finally {
     await w.sim.close();

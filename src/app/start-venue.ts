@@ -9,6 +9,7 @@ import {
   PolymarketVenue,
   type PolymarketHosts,
 } from '../venue/polymarket/polymarket-venue.ts';
+import { TradingRulesCache } from '../venue/polymarket/trading-rules-cache.ts';
 import { RateLimiter } from '../venue/rate-limits.ts';
 
 export interface VenueRuntime {
@@ -19,6 +20,8 @@ export interface VenueRuntime {
   readonly marketData: PolymarketVenue;
   /** Shared pacing for every Polymarket client of this process. */
   readonly limiter: RateLimiter;
+  /** Trading rules (public) shared by the market-data venue and every live venue of this process. */
+  readonly rulesCache: TradingRulesCache;
   /** The simulator's control URL when it runs in this process. */
   readonly simulatorUrl: string | null;
   stop(): Promise<void>;
@@ -26,6 +29,7 @@ export interface VenueRuntime {
 
 export async function startVenue(config: Config, logger: Logger): Promise<VenueRuntime> {
   const limiter = new RateLimiter();
+  const rulesCache = new TradingRulesCache();
   if (config.venue.kind === 'polymarket') {
     const hosts = config.venue.hosts;
     logger.info({ clob: hosts.clob }, 'venue: Polymarket');
@@ -33,8 +37,9 @@ export async function startVenue(config: Config, logger: Logger): Promise<VenueR
       kind: 'polymarket',
       hosts,
       chainId: config.venue.chainId,
-      marketData: PolymarketVenue.marketData({ hosts, chainId: config.venue.chainId, limiter }),
+      marketData: PolymarketVenue.marketData({ hosts, chainId: config.venue.chainId, limiter, rulesCache }),
       limiter,
+      rulesCache,
       simulatorUrl: null,
       stop: async () => undefined,
     };
@@ -56,8 +61,9 @@ export async function startVenue(config: Config, logger: Logger): Promise<VenueR
     hosts,
     chainId: 137,
     // The simulator does not rate-limit unless told to (/sim/faults); pacing stays on regardless.
-    marketData: PolymarketVenue.marketData({ hosts, chainId: 137, limiter }),
+    marketData: PolymarketVenue.marketData({ hosts, chainId: 137, limiter, rulesCache }),
     limiter,
+    rulesCache,
     simulatorUrl: sim.url,
     stop: () => sim.close(),
   };

@@ -55,8 +55,13 @@ export interface GateState {
     readonly limits: UserLimitSettings;
     /** Open exposure across the user's relationships, at cost. */
     readonly exposureUsd: Decimal;
-    /** Collateral available to spend now (venue balance in live mode, paper balance otherwise). */
-    readonly availableBalanceUsd: Decimal;
+    /**
+     * Collateral available to spend now (the paper balance), or null when the venue itself enforces
+     * it (live mode: the exchange refuses an order it cannot fund, which the executor records as
+     * insufficient_balance — reading the balance first would cost a rate-limited request per order
+     * to save at most one refused request).
+     */
+    readonly availableBalanceUsd: Decimal | null;
   };
   readonly relationship: {
     readonly status: RelationshipStatus;
@@ -160,7 +165,7 @@ export function checkGates(state: GateState, now: Date): GateResult {
         `$${user.exposureUsd.toFixed()} + $${order.notionalUsd.toFixed()} > $${limits.maxTotalExposureUsd.toFixed()}`,
       );
     }
-    if (order.costUsd.gt(user.availableBalanceUsd)) {
+    if (user.availableBalanceUsd !== null && order.costUsd.gt(user.availableBalanceUsd)) {
       return fail(
         'insufficient_balance',
         `needs $${order.costUsd.toFixed()}, available $${user.availableBalanceUsd.toFixed()}`,

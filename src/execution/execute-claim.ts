@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import { withTransaction } from '../db/client.ts';
 import { priceCopyOrder } from '../domain/copy-pricing.ts';
+import { priceExitOrder } from '../domain/exit-pricing.ts';
 import { checkGates } from '../domain/execution-gates.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import { decideRetry } from '../domain/queue-retry.ts';
@@ -19,10 +20,12 @@ import { publishDecided } from '../events/engine-events.ts';
 import { reasonMessage, reasonOutcome, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import type { Logger } from '../observability/logger.ts';
 import { isVenueError, VenueError } from '../venue/errors.ts';
-import type { OrderResult, PlaceOrderRequest, Venue } from '../venue/venue.ts';
+import type { OrderResult, Venue } from '../venue/venue.ts';
 import { loadExecutionContext, readUserLoad, type ExecutionContext } from './execution-context.ts';
+import { canPrepare, persistedRequest } from './order-identity.ts';
 import { cancelClaim, failClaim, type QueueRow } from './queue-claims.ts';
 import { recordExecution } from './record-execution.ts';
+import { releaseSpend } from './spend-reservation.ts';
 import type { VenueProvider } from './venue-provider.ts';
 import { LiveCredentialError } from '../vault/live-venue-factory.ts';
 
@@ -32,7 +35,14 @@ export interface ExecutorDeps {
   readonly logger: Logger;
   readonly now?: () => Date;
   readonly random?: () => number;
+  /**
+   * Called as a row passes each stage (benchmarks, diagnostics): context read, venue built, pricing
+   * reads done, admitted, answered by the venue.
+   */
+  readonly trace?: (rowId: string, stage: ExecutionStage) => void;
 }
+
+export type ExecutionStage = 'context' | 'venue' | 'reads' | 'admitted' | 'answered';
 
 export type ExecutionOutcome =
   | { kind: 'executed'; tradeId: string; order: OrderResult }
@@ -45,35 +55,6 @@ class LostClaim extends Error {}
 
 /** The deterministic client order id of a queue row: its identity at the venue. */
 export const clientOrderIdFor = (rowId: string) => `polycopy-q${rowId}`;
-
-/**
- * A venue that can recompute an order's identity from its request without sending it
- * (PolymarketVenue.prepare). A venue built for this attempt has never seen the order an earlier
- * attempt (another process, or an earlier venue object) sent, so it must learn the order's id before
- * `lookupOrder({clientOrderId})` can find it.
- */
-interface PreparingVenue {
-  prepare(request: PlaceOrderRequest): Promise<unknown>;
-}
-const canPrepare = (venue: Venue): venue is Venue & PreparingVenue =>
-  typeof (venue as Partial<PreparingVenue>).prepare === 'function';
-
-/** The exact request an earlier attempt persisted (identity fixed before sending), or null. */
-function persistedRequest(row: QueueRow, clientOrderId: string, tokenId: string): PlaceOrderRequest | null {
-  if (!row.signed_at || !row.limit_price || (row.order_size === null && row.order_amount === null))
-    return null;
-  const base = {
-    clientOrderId,
-    tokenId,
-    side: row.side,
-    orderType: 'FOK' as const,
-    price: new Decimal(row.limit_price),
-    signedAtMs: row.signed_at.getTime(),
-  };
-  return row.order_amount !== null
-    ? { ...base, amount: new Decimal(row.order_amount) }
-    : { ...base, size: new Decimal(row.order_size!) };
-}
 
 async function decide(
   db: Db,
@@ -93,20 +74,8 @@ async function decide(
   });
 }
 
-async function releaseSpend(db: Db, row: QueueRow): Promise<void> {
-  if (!row.api_key_id || row.reserved_spend_usd === null) return;
-  await sql`
-    WITH r AS (
-      UPDATE trade_queue SET reserved_spend_usd = NULL WHERE id = ${row.id} AND reserved_spend_usd IS NOT NULL
-      RETURNING reserved_spend_usd
-    )
-    UPDATE polymarket_api_keys k SET daily_spent_usd = GREATEST(0, k.daily_spent_usd - ${row.reserved_spend_usd}::numeric)
-    FROM r WHERE k.id = ${row.api_key_id}`.execute(db);
-}
-
-/** Reserves `cost` of the key's rolling 24 h spend, or returns false when it would pass the limit. */
-async function reserveSpend(db: Db | Tx, keyId: string, cost: Decimal): Promise<boolean> {
-  const { rows } = await sql<{ id: string }>`
+/** The UPDATE reserving `cost` of the key's rolling 24 h spend; it changes no row past the limit. */
+const reserveSpendUpdate = (keyId: string, cost: Decimal) => sql`
     UPDATE polymarket_api_keys
        SET daily_spent_usd = (CASE WHEN last_reset_at <= now() - interval '24 hours' THEN 0 ELSE daily_spent_usd END)
                              + ${toWire(cost)}::numeric,
@@ -114,7 +83,11 @@ async function reserveSpend(db: Db | Tx, keyId: string, cost: Decimal): Promise<
      WHERE id = ${keyId} AND status = 'active'
        AND (CASE WHEN last_reset_at <= now() - interval '24 hours' THEN 0 ELSE daily_spent_usd END)
            + ${toWire(cost)}::numeric <= daily_spend_limit_usd
-    RETURNING id`.execute(db);
+    RETURNING id`;
+
+/** Reserves `cost` of the key's rolling 24 h spend, or returns false when it would pass the limit. */
+async function reserveSpend(db: Db | Tx, keyId: string, cost: Decimal): Promise<boolean> {
+  const { rows } = await reserveSpendUpdate(keyId, cost).execute(db);
   return rows.length === 1;
 }
 
@@ -134,7 +107,9 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
     return kind === 'failed' ? { kind: 'failed', reason } : { kind: 'skipped', reason };
   };
 
+  const trace = deps.trace ? (stage: ExecutionStage) => deps.trace!(claimed.id, stage) : undefined;
   const ctx = await loadExecutionContext(db, row);
+  trace?.('context');
   if (!ctx) return skip('relationship_stopped', 'the relationship no longer exists');
   const assetId = row.asset_id;
   if (!assetId) return skip('invalid_leader_fill', 'queue row has no token id');
@@ -149,8 +124,21 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
   } catch (err) {
     // The vault says why a live venue cannot be built (no key, revoked/suspended, expired).
     const reason = err instanceof LiveCredentialError ? err.reason : 'no_credentials';
-    return skip(reason, err instanceof Error ? err.message : String(err));
+    const message = err instanceof Error ? err.message : String(err);
+    // An earlier attempt persisted this order's identity and may have sent it: skipping now could
+    // hide a real fill. Without a usable credential it cannot be looked up either, so it goes to
+    // reconciliation (which flags it for an operator if the credential never comes back).
+    if (row.signed_at)
+      return toReconciliation(
+        deps,
+        row,
+        token,
+        `${reason}: ${message}`,
+        `the order may have reached the venue, and it cannot be looked up: ${message}`,
+      );
+    return skip(reason, message);
   }
+  trace?.('venue');
   const clientOrderId = clientOrderIdFor(row.id);
 
   try {
@@ -165,8 +153,18 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
       if (found) return await finish(deps, row, token, ctx, found, now());
     }
 
-    // 2. Price and gates.
-    const market = await deps.venues.marketData.getMarketByToken(assetId);
+    // 2. Price and gates. The market, the book and (for BUYs) the balance are read at once; the
+    //    pricing reads are shared with the other copies of the same fill (CachedMarketData).
+    const resend = Boolean(row.signed_at && row.limit_price && (row.order_size || row.order_amount));
+    const marketRead = deps.venues.marketData.getMarketByToken(assetId);
+    const bookRead = resend ? null : deps.venues.marketData.getOrderBook(assetId);
+    // Paper balances are local and checked here; a live balance is enforced by the exchange (see
+    // execution-gates.ts), so no rate-limited balance read sits on the live copy path.
+    const balanceRead = row.side === 'BUY' && row.mode === 'paper' ? venue.getCollateralBalance() : null;
+    // A read left unawaited below (a closed market) must not become an unhandled rejection.
+    void bookRead?.catch(() => undefined);
+    void balanceRead?.catch(() => undefined);
+    const market = await marketRead;
     if (!market) return skip('market_unavailable', `no market for token ${assetId}`);
     if (market.closed || market.resolved || !market.acceptingOrders) return skip('market_closed');
 
@@ -177,13 +175,13 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
     let size: Decimal | null = null;
     let amount: Decimal | null = null;
     let expectedFees = new Decimal(0);
-    if (row.signed_at && row.limit_price && (row.order_size || row.order_amount)) {
+    if (resend) {
       // Re-sending the identical order (it provably never arrived): same limit, same quantity.
-      limit = new Decimal(row.limit_price);
+      limit = new Decimal(row.limit_price!);
       size = row.order_size === null ? null : new Decimal(row.order_size);
       amount = row.order_amount === null ? null : new Decimal(row.order_amount);
     } else {
-      const book = await deps.venues.marketData.getOrderBook(assetId);
+      const book = await bookRead!;
       const price = (quantity: { size: Decimal } | { amount: Decimal }) =>
         priceCopyOrder({
           side: row.side,
@@ -194,7 +192,20 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
           fees: market.fees,
           tickSize: market.tickSize,
         });
-      let priced = price({ size: new Decimal(row.quantity) });
+      // Exits (stop-loss, take-profit, closes) sell into the bids that exist now, with their own
+      // tolerance (src/domain/exit-pricing.ts); copies follow the leader's price.
+      let priced =
+        row.purpose === 'copy'
+          ? price({ size: new Decimal(row.quantity) })
+          : priceExitOrder({
+              book,
+              size: new Decimal(row.quantity),
+              // Rows queued before exits had their own tolerance carry a copy's; 25 % is the most an
+              // exit may give up.
+              exitSlippagePercent: Decimal.min(new Decimal(row.max_slippage_percent), 25),
+              fees: market.fees,
+              tickSize: market.tickSize,
+            });
       if (priced.ok && row.side === 'BUY') {
         const spend = priced.order.limitPrice.times(row.quantity).toDecimalPlaces(2, Decimal.ROUND_DOWN);
         priced = price({ amount: spend });
@@ -207,7 +218,8 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
     }
     const notional = amount ?? size!.times(limit);
     const cost = row.side === 'BUY' ? notional.plus(expectedFees) : new Decimal(0);
-    const balance = row.side === 'BUY' ? (await venue.getCollateralBalance()).balance : new Decimal(0);
+    const balance = balanceRead ? (await balanceRead).balance : row.side === 'BUY' ? null : new Decimal(0);
+    trace?.('reads');
     const apiKeyId = row.mode === 'live' ? ctx.apiKeyId : null;
     const reserve = row.side === 'BUY' && apiKeyId ? cost.toDecimalPlaces(2, Decimal.ROUND_UP) : null;
 
@@ -235,33 +247,44 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
         now(),
       );
       if (!gate.ok) return { ok: false as const, reason: gate.reason, detail: gate.detail };
-      if (reserve && apiKeyId && !row.reserved_spend_usd && !(await reserveSpend(tx, apiKeyId, reserve)))
+      if (row.signed_at) {
+        if (reserve && apiKeyId && !row.reserved_spend_usd && !(await reserveSpend(tx, apiKeyId, reserve)))
+          return { ok: false as const, reason: 'daily_spend_limit_reached' as const, detail: undefined };
+        return { ok: true as const, row };
+      }
+      // 4. Reserve the spend and persist the order's identity before it leaves the process, in one
+      //    statement: the identity is written only if the reservation (when one is needed) was.
+      const reserving = reserve !== null && apiKeyId !== null;
+      const { rows: done } = await sql<{ reserved: number } & Partial<QueueRow>>`
+        WITH r AS (${reserving ? reserveSpendUpdate(apiKeyId!, reserve!) : sql`SELECT NULL::bigint AS id WHERE false`}),
+        p AS (
+          UPDATE trade_queue
+             SET signed_at = ${now()}, limit_price = ${toWire(limit)}::numeric,
+                 order_size = ${size === null ? null : toWire(size)}::numeric,
+                 order_amount = ${amount === null ? null : toWire(amount)}::numeric,
+                 reserved_spend_usd = ${reserve ? toWire(reserve) : null}::numeric,
+                 api_key_id = ${apiKeyId}
+           WHERE id = ${row.id} AND celery_task_id = ${token} AND status = 'processing'
+             AND (${!reserving} OR EXISTS (SELECT 1 FROM r))
+          RETURNING *
+        )
+        SELECT (SELECT count(*) FROM r)::int AS reserved, p.* FROM (SELECT 1) AS one LEFT JOIN p ON true`.execute(
+        tx,
+      );
+      const result = done[0]!;
+      if (reserving && result.reserved === 0)
         return { ok: false as const, reason: 'daily_spend_limit_reached' as const, detail: undefined };
-      if (row.signed_at) return { ok: true as const, row };
-      // 4. Persist the order's identity before it leaves the process.
-      const persisted = await tx
-        .updateTable('trade_queue')
-        .set({
-          signed_at: now(),
-          limit_price: toWire(limit),
-          order_size: size === null ? null : toWire(size),
-          order_amount: amount === null ? null : toWire(amount),
-          reserved_spend_usd: reserve ? toWire(reserve) : null,
-          api_key_id: apiKeyId,
-        })
-        .where('id', '=', row.id)
-        .where('celery_task_id', '=', token)
-        .where('status', '=', 'processing')
-        .returningAll()
-        .executeTakeFirst();
-      if (!persisted) throw new LostClaim();
-      return { ok: true as const, row: persisted };
+      // Not ours any more (the reservation, if any, rolls back with the transaction).
+      if (result.id === null || result.id === undefined) throw new LostClaim();
+      const { reserved: _reserved, ...persisted } = result;
+      return { ok: true as const, row: persisted as QueueRow };
     }).catch((err: unknown) => {
       if (err instanceof LostClaim) return null;
       throw err;
     });
     if (admitted === null) return { kind: 'lost_claim' };
     if (!admitted.ok) return skip(admitted.reason, admitted.detail);
+    trace?.('admitted');
     row = admitted.row;
 
     const result = await venue.placeOrder({
@@ -273,6 +296,7 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
       signedAtMs: row.signed_at!.getTime(),
       ...(amount !== null ? { amount } : { size: size! }),
     });
+    trace?.('answered');
     return await finish(deps, row, token, ctx, result, now());
   } catch (err) {
     return failure(deps, row, token, err, now());
@@ -330,8 +354,16 @@ async function failure(
     ? err
     : new VenueError('retryable', err instanceof Error ? err.message : String(err), { cause: err });
   if (!isVenueError(err)) deps.logger.error({ err, queueId: row.id }, 'unexpected error executing a copy');
+  // A row whose identity was persisted may have reached the venue in an earlier attempt; a
+  // transient error now (from the lookup or the re-send) does not say it did not. Such a row is
+  // treated as of unknown outcome: it keeps its reservation, retries with lookup first, and when out
+  // of retries or time goes to reconciliation instead of failing (which could hide a real position).
+  const errorKind =
+    row.signed_at && (venueError.kind === 'retryable' || venueError.kind === 'rate_limited')
+      ? 'unknown_outcome'
+      : venueError.kind;
   const decision = decideRetry({
-    errorKind: venueError.kind,
+    errorKind,
     retryCount: row.retry_count,
     maxRetries: row.max_retries,
     expiresAt: row.expires_at,
@@ -349,7 +381,7 @@ async function failure(
       });
       if (outcome === 'lost_claim') return { kind: 'lost_claim' };
       // An ambiguous failure may have placed the order: keep its spend reserved until the lookup.
-      if (venueError.kind !== 'unknown_outcome' && !row.signed_at) await releaseSpend(deps.db, row);
+      if (errorKind !== 'unknown_outcome' && !row.signed_at) await releaseSpend(deps.db, row);
       return { kind: 'retry', at: decision.at, errorKind: venueError.kind };
     }
     case 'cancel': {
@@ -365,22 +397,38 @@ async function failure(
       )
         return { kind: 'lost_claim' };
       await releaseSpend(deps.db, row);
-      await decide(deps.db, row.id, 'failed', decision.reason, `${decision.detail}: ${venueError.message}`);
-      return { kind: 'failed', reason: decision.reason };
+      // The venue's refusal may be a reason users know as a skip (insufficient_balance: the exchange
+      // is the authority on live balances); the decision reads the same as when a gate caught it.
+      const kind = reasonOutcome(decision.reason) === 'skipped' ? 'skipped' : 'failed';
+      await decide(deps.db, row.id, kind, decision.reason, `${decision.detail}: ${venueError.message}`);
+      return kind === 'skipped'
+        ? { kind: 'skipped', reason: decision.reason }
+        : { kind: 'failed', reason: decision.reason };
     }
-    case 'reconcile': {
-      // Out of attempts while the order's fate is unknown: the row keeps its identity and its spend
-      // reservation, and is marked for reconciliation (a lookup by its deterministic id).
-      if (
-        (await failClaim(deps.db, row.id, token, {
-          message: `reconcile: ${message}`,
-          retryable: false,
-          retryAt: null,
-        })) === 'lost_claim'
-      )
-        return { kind: 'lost_claim' };
-      await decide(deps.db, row.id, 'failed', 'retries_exhausted', decision.detail);
-      return { kind: 'failed', reason: 'retries_exhausted' };
-    }
+    case 'reconcile':
+      return toReconciliation(deps, row, token, message, decision.detail);
   }
+}
+
+/**
+ * The order's fate is unknown and this attempt cannot settle it: the row keeps its identity and its
+ * spend reservation, and is marked for reconciliation (a lookup by its deterministic id).
+ */
+async function toReconciliation(
+  deps: ExecutorDeps,
+  row: QueueRow,
+  token: string,
+  message: string,
+  detail: string,
+): Promise<ExecutionOutcome> {
+  if (
+    (await failClaim(deps.db, row.id, token, {
+      message: `reconcile: ${message}`,
+      retryable: false,
+      retryAt: null,
+    })) === 'lost_claim'
+  )
+    return { kind: 'lost_claim' };
+  await decide(deps.db, row.id, 'failed', 'retries_exhausted', detail);
+  return { kind: 'failed', reason: 'retries_exhausted' };
 }

@@ -100,7 +100,12 @@ export interface UserLoad {
   readonly tradesInWindow: number;
 }
 
-/** Call inside the admitting transaction, after locking the user's row (see above). */
+/**
+ * Call inside the admitting transaction, after locking the user's row (see above). It must be a
+ * statement of its own: under READ COMMITTED a statement reads the snapshot taken when it started,
+ * so subqueries in the same statement as a `FOR UPDATE` that had to wait would not see what the
+ * lock holder committed.
+ */
 export async function readUserLoad(tx: Tx, row: QueueRow): Promise<UserLoad> {
   const { rows } = await sql<{ rel: string; usr: string; n: number }>`
     SELECT

@@ -150,24 +150,49 @@ export async function cancelClaim(db: Db | Tx, id: string, token: string, reason
   return r.numUpdatedRows === 1n;
 }
 
-/** Returns rows whose lease ran out (their worker died or stalled) to pending. */
+/**
+ * Returns rows whose lease ran out (their worker died or stalled) to pending. A row the reconciler
+ * held (claim token `reconcile:…`, src/execution/reconcile.ts) goes back to `failed` with its
+ * `reconcile:` message instead: its order's fate is unknown, so it must be looked up again by the
+ * reconciler, never picked up by a worker (whose expiry handling could cancel it unreconciled).
+ */
 export async function recoverExpiredLeases(db: Db | Tx): Promise<QueueRow[]> {
   const { rows } = await sql<QueueRow>`
     UPDATE trade_queue
-       SET status = 'pending', celery_task_id = NULL, lease_expires_at = NULL,
-           error_message = 'lease expired: the claiming worker stopped before finishing'
+       SET status = CASE WHEN celery_task_id LIKE 'reconcile:%' THEN 'failed' ELSE 'pending' END,
+           celery_task_id = NULL, lease_expires_at = NULL,
+           error_message = CASE WHEN celery_task_id LIKE 'reconcile:%' THEN error_message
+                                ELSE 'lease expired: the claiming worker stopped before finishing' END
      WHERE status = 'processing' AND lease_expires_at < now()
     RETURNING *`.execute(db);
   return rows;
 }
 
-/** The seed's step 5: pending rows past expires_at become cancelled. Returns them. */
+/**
+ * The seed's step 5: pending rows past expires_at become cancelled. Returns them. A row whose order
+ * identity was persisted (signed_at: a retry after an ambiguous failure, or a row a crashed worker
+ * left) may have an order at the venue, so it is not cancelled but marked for reconciliation —
+ * `failed` / `reconcile:`, its spend reservation kept, its decision failed (retries_exhausted), as
+ * the executor marks a row that runs out of attempts with the outcome unknown — and not returned.
+ */
 export async function cancelExpired(db: Db | Tx): Promise<QueueRow[]> {
   const { rows } = await sql<QueueRow>`
-    UPDATE trade_queue
-       SET status = 'cancelled', completed_at = now(), error_message = 'expired'
-     WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= now()
-    RETURNING *`.execute(db);
+    WITH expired AS (
+      UPDATE trade_queue
+         SET status = CASE WHEN signed_at IS NULL THEN 'cancelled' ELSE 'failed' END,
+             completed_at = now(),
+             error_message = CASE WHEN signed_at IS NULL THEN 'expired'
+                                  ELSE 'reconcile: expired before the order of unknown outcome could be looked up' END
+       WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= now()
+      RETURNING *
+    ), to_reconcile AS (
+      UPDATE copy_decisions d
+         SET outcome = 'failed', reason = 'retries_exhausted', decided_at = now(),
+             detail = 'expired with an order of unknown outcome: awaiting reconciliation'
+        FROM expired e
+       WHERE d.queue_id = e.id AND e.status = 'failed' AND d.outcome = 'queued'
+    )
+    SELECT * FROM expired WHERE status = 'cancelled'`.execute(db);
   return rows;
 }
 

@@ -1,13 +1,13 @@
 // Writes an executed copy, atomically with the end of the claim:
 //   queue row completed (only while this worker still holds the claim — otherwise nothing is written
 //   and the new holder records it after looking the order up) → the copy in `trades` → the decision
-//   → relationship, trader, user and API-key counters → spend reservation trued up to the real cost.
+//   → relationship, user and API-key counters → spend reservation trued up to the real cost.
 // A BUY opens a lot. A SELL closes the relationship's open lots in this token oldest first; a lot
 // sold in part is split: the sold part becomes a closed row with its realized P&L (the seed's
 // formula: exit value − entry value − fees − gas), the rest stays open with its cost reduced pro rata.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
-import { withTransaction } from '../db/client.ts';
+import { withAsyncCommitTransaction } from '../db/client.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import { closePosition } from '../domain/pnl.ts';
 import { publishExecuted } from '../events/engine-events.ts';
@@ -30,7 +30,10 @@ export async function recordExecution(
   db: Db,
   e: ExecutedCopy,
 ): Promise<{ recorded: boolean; tradeId: string | null }> {
-  return withTransaction(db, async (tx) => {
+  // The commit does not wait for the disk (withAsyncCommitTransaction): if a database crash loses
+  // it, the row is back to `processing` with its persisted order identity, its lease runs out, and
+  // the next attempt looks the order up first and records it then — the order is never re-sent.
+  return withAsyncCommitTransaction(db, async (tx) => {
     const claimed = await tx
       .updateTable('trade_queue')
       .set({
@@ -146,11 +149,9 @@ export async function recordExecution(
       }))
       .where('id', '=', e.row.copy_relationship_id)
       .execute();
-    await tx
-      .updateTable('traders')
-      .set((eb) => ({ total_copied_volume_usd: eb('total_copied_volume_usd', '+', notional) }))
-      .where('wallet_address', '=', e.row.trader_wallet_address)
-      .execute();
+    // Not here: traders.total_copied_volume_usd. Every follower of a leader would update that one
+    // row, so a fan-out's recordings would queue on its lock; the analytics job computes it from
+    // these copy rows instead (src/analytics/).
     if (e.row.side === 'BUY') {
       await tx
         .updateTable('users')

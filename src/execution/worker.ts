@@ -15,6 +15,7 @@ import {
   renewLeases,
   type QueueRow,
 } from './queue-claims.ts';
+import { reconcileUnknownOutcomes } from './reconcile.ts';
 
 export interface WorkerOptions {
   readonly databaseUrl: string;
@@ -43,6 +44,7 @@ export class CopyWorker {
   private loopDone: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
   private readonly inFlight = new Map<string, string>();
+  private reconciling: Promise<void> | undefined;
 
   constructor(
     private readonly deps: ExecutorDeps,
@@ -91,6 +93,7 @@ export class CopyWorker {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.loopDone;
+    await this.reconciling;
     await this.listener?.end().catch(() => undefined);
     this.logger.info({ workerId: this.workerId }, 'copy worker stopped');
   }
@@ -123,11 +126,14 @@ export class CopyWorker {
   }
 
   private async runAll(rows: QueueRow[]): Promise<void> {
+    // Every claimed row is held (and its lease renewed) from the claim, not only once a lane picks
+    // it up: a batch can take longer than a lease, and a row whose lease ran out while it waited
+    // would be handed to another worker for nothing.
+    for (const row of rows) this.inFlight.set(row.id, row.celery_task_id!);
     let next = 0;
     const lane = async () => {
       while (next < rows.length) {
         const row = rows[next++]!;
-        this.inFlight.set(row.id, row.celery_task_id!);
         try {
           const outcome = await executeClaim(this.deps, row);
           this.logger.debug(
@@ -192,6 +198,18 @@ export class CopyWorker {
       }
     } catch (err) {
       this.logger.error({ err }, 'queue housekeeping failed');
+    }
+    // Rows whose order outcome stayed unknown after their retries: look them up (one round at a
+    // time per worker; rows are claimed with SKIP LOCKED, so workers never share one).
+    if (this.running) {
+      this.reconciling ??= reconcileUnknownOutcomes(this.deps, { limit: 5, reconcilerId: this.workerId })
+        .then(({ actions }) => {
+          if (actions.length > 0) this.logger.info({ actions }, 'reconciliation round');
+        })
+        .catch((err: unknown) => this.logger.error({ err }, 'reconciliation round failed'))
+        .finally(() => {
+          this.reconciling = undefined;
+        });
     }
   }
 }

@@ -8,6 +8,14 @@
 // - Gap closing: the Data API `/trades?user=…&takerOnly=false` for every followed wallet, from its
 //   checkpoint (minus an overlap) — on start, after every stream reconnect, and on a timer, which also
 //   makes it the fallback while the stream is down. A poll numbers occurrences over its whole window.
+//   It resumes from the checkpoint after a restart, but never from further back than maxLookbackMs
+//   (an outage longer than that leaves older fills to the analytics backfill); a wallet with no
+//   checkpoint starts initialLookbackMs back. Fills older than the copy TTL are recorded, not copied
+//   (record-fill.ts skips them as `expired`).
+// - Stream backpressure: fills are read from the stream's bounded buffer with at most
+//   streamConcurrency recordings in flight. When recording falls behind and the buffer fills up,
+//   the stream drops new fills and reports the gap once caught up; the gap's wallets are re-polled
+//   from the earliest dropped fill (logged, and counted in stats).
 // - The watched set follows relationship changes through LISTEN polycopy_watched (within a second).
 // Every sighting goes through recordLeaderFill, whose unique fill key makes sources merge
 // idempotently.
@@ -15,9 +23,10 @@ import pg from 'pg';
 import type { Db } from '../db/client.ts';
 import { assignOccurrenceIndexes, OccurrenceCounter } from '../domain/fill-key.ts';
 import { Decimal } from '../domain/money.ts';
+import { pollStart } from '../domain/poll-window.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { DataApiClient, DataTrade } from '../venue/polymarket/data-api-client.ts';
-import type { LeaderFill as RtdsFill, RtdsActivityStream } from '../venue/polymarket/rtds-stream.ts';
+import type { RtdsActivityStream, StreamedFill, StreamGap } from '../venue/polymarket/rtds-stream.ts';
 import type { LeaderFill } from './leader-fill.ts';
 import type { MarketRulesCache } from './market-rules-cache.ts';
 import { recordLeaderFill, type RecordResult } from './record-fill.ts';
@@ -37,6 +46,12 @@ export interface DetectorOptions {
   readonly pollIntervalMs?: number;
   /** How far before a checkpoint a poll starts again (late-indexed fills). */
   readonly pollOverlapMs?: number;
+  /** How far back the first poll of a wallet with no checkpoint reads (INGEST_INITIAL_LOOKBACK_MS). */
+  readonly initialLookbackMs?: number;
+  /** The furthest back a poll resumes from a stored checkpoint (INGEST_MAX_LOOKBACK_MS). */
+  readonly maxLookbackMs?: number;
+  /** Stream fills being recorded at once; beyond it the stream buffers, then marks a gap. */
+  readonly streamConcurrency?: number;
   readonly standbyRetryMs?: number;
   readonly onRecorded?: (fill: LeaderFill, result: RecordResult) => void;
 }
@@ -46,13 +61,26 @@ export class LeaderFillDetector {
   private listenClient: pg.Client | undefined;
   private stream: RtdsActivityStream | undefined;
   private counter = new OccurrenceCounter();
+  /** The stream connection the counter numbers occurrences for (see fill-key.ts). */
+  private counterConnection = -1;
   private watched: WatchedWallets = { followed: new Set(), all: new Set() };
   private timers: NodeJS.Timeout[] = [];
   private running = false;
   private leader = false;
   private polling: Promise<void> | undefined;
+  private consuming: Promise<void> | undefined;
+  private readonly gapPolls = new Set<Promise<void>>();
   /** Fills recorded, by source: the health endpoint and tests read it. */
-  readonly stats = { recorded: 0, duplicates: 0, rtds: 0, dataApi: 0, errors: 0 };
+  readonly stats = {
+    recorded: 0,
+    duplicates: 0,
+    rtds: 0,
+    dataApi: 0,
+    errors: 0,
+    /** Stream gaps (fills dropped while recording was behind) and the fills they held. */
+    streamGaps: 0,
+    streamDropped: 0,
+  };
 
   constructor(private readonly opts: DetectorOptions) {}
 
@@ -78,6 +106,9 @@ export class LeaderFillDetector {
         connectionString: this.opts.databaseUrl,
         application_name: 'polycopy-ingest-lock',
       });
+      // Until it holds the lock (when the handler below takes over), a dropped connection is only a
+      // failed attempt: without a listener, pg would raise it as an uncaught exception.
+      client.on('error', () => undefined);
       try {
         await client.connect();
         const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
@@ -117,15 +148,23 @@ export class LeaderFillDetector {
     this.listenClient.on('error', (err) => this.opts.logger.warn({ err }, 'ingest LISTEN connection error'));
     await this.listenClient.query('LISTEN polycopy_watched');
 
-    this.stream = this.opts.openStream(this.watched.all);
-    this.stream.on('fill', (fill) => void this.onStreamFill(fill));
-    this.stream.on('state', (state) => {
-      if (state === 'connecting' || state === 'reconnecting') {
-        // A new connection numbers occurrences afresh (see fill-key.ts) and may have missed fills.
-        this.counter = new OccurrenceCounter();
-      }
+    const stream = this.opts.openStream(this.watched.all);
+    this.stream = stream;
+    // A new connection may have missed fills while the old one was down: close the gap.
+    stream.on('state', (state) => {
       if (state === 'connected') void this.pollAll();
     });
+    stream.on('overflow', (buffered) =>
+      this.opts.logger.warn(
+        { buffered },
+        'recording leader fills is behind the stream: dropping new fills until it catches up (the Data API poll closes the gap)',
+      ),
+    );
+    stream.on('gap', (gap) => {
+      const p = this.closeGap(gap).finally(() => this.gapPolls.delete(p));
+      this.gapPolls.add(p);
+    });
+    this.consuming = this.consume(stream);
     this.timers.push(setInterval(() => void this.pollAll(), this.opts.pollIntervalMs ?? 15_000));
     await this.pollAll();
   }
@@ -143,7 +182,56 @@ export class LeaderFillDetector {
     }
   }
 
-  private async onStreamFill(f: RtdsFill): Promise<void> {
+  /** Reads the stream with at most streamConcurrency recordings in flight, until it closes. */
+  private async consume(stream: RtdsActivityStream): Promise<void> {
+    const limit = this.opts.streamConcurrency ?? 8;
+    const inFlight = new Set<Promise<void>>();
+    const iterator = stream[Symbol.asyncIterator]();
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) break;
+        const p: Promise<void> = this.onStreamFill(next.value).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+        if (inFlight.size >= limit) await Promise.race(inFlight);
+      }
+    } catch (err) {
+      this.opts.logger.error({ err }, 'reading the RTDS stream failed');
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async closeGap(gap: StreamGap): Promise<void> {
+    this.stats.streamGaps += 1;
+    this.stats.streamDropped += gap.dropped;
+    this.opts.logger.warn(
+      {
+        dropped: gap.dropped,
+        wallets: gap.wallets.size,
+        from: new Date(gap.earliestFillAtMs).toISOString(),
+        to: new Date(gap.latestFillAtMs).toISOString(),
+      },
+      'stream gap: re-polling the Data API over the dropped fills',
+    );
+    // A poll already running may have read these wallets before the last fills were dropped.
+    await this.polling?.catch(() => undefined);
+    try {
+      for (const wallet of gap.wallets) {
+        if (!this.running || !this.leader) return;
+        if (this.watched.followed.has(wallet)) await this.pollWallet(wallet, gap.earliestFillAtMs);
+      }
+    } catch (err) {
+      // The timer's next poll still covers the gap from the checkpoint.
+      this.opts.logger.error({ err }, 'closing a stream gap failed');
+    }
+  }
+
+  private async onStreamFill(f: StreamedFill): Promise<void> {
+    if (f.connection !== this.counterConnection) {
+      // A new connection numbers occurrences afresh (see fill-key.ts).
+      this.counter = new OccurrenceCounter();
+      this.counterConnection = f.connection;
+    }
     const occurrence = this.counter.next({
       txHash: f.transactionHash,
       wallet: f.wallet,
@@ -206,7 +294,8 @@ export class LeaderFillDetector {
     return this.polling;
   }
 
-  private async pollWallet(wallet: string): Promise<void> {
+  /** Polls one wallet from its checkpoint (or `from`, a stream gap's start, if earlier). */
+  private async pollWallet(wallet: string, from?: number): Promise<void> {
     const db = this.opts.db;
     const cp = await db
       .selectFrom('ingest_checkpoints')
@@ -214,9 +303,14 @@ export class LeaderFillDetector {
       .where('source', '=', 'data_api')
       .where('wallet_address', '=', wallet)
       .executeTakeFirst();
-    // First sight of a wallet: start from now — copying begins when following begins; history is
-    // the analytics backfill's job, not the copy engine's.
-    const since = cp ? cp.last_fill_at.getTime() - (this.opts.pollOverlapMs ?? 120_000) : Date.now() - 60_000;
+    const since = pollStart({
+      now: Date.now(),
+      checkpointMs: cp?.last_fill_at.getTime() ?? null,
+      gapFromMs: from ?? null,
+      overlapMs: this.opts.pollOverlapMs ?? 120_000,
+      initialLookbackMs: this.opts.initialLookbackMs ?? 60_000,
+      maxLookbackMs: this.opts.maxLookbackMs ?? 3_600_000,
+    });
     const window: DataTrade[] = [];
     try {
       for await (const page of this.opts.dataApi.iterateTrades({ user: wallet, takerOnly: false }, 500)) {
@@ -279,6 +373,11 @@ export class LeaderFillDetector {
     this.timers = [];
     await this.stream?.close().catch(() => undefined);
     this.stream = undefined;
+    // Fills already read from the stream finish recording, and gap polls end, before the
+    // connections go.
+    await this.consuming;
+    this.consuming = undefined;
+    await Promise.all(this.gapPolls);
     await this.listenClient?.end().catch(() => undefined);
     this.listenClient = undefined;
     await this.lockClient?.end().catch(() => undefined);

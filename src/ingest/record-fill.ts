@@ -6,7 +6,7 @@
 // in one query per fill (not one per follower) and writes their results in bulk.
 import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
-import { withTransaction } from '../db/client.ts';
+import { withAsyncCommitTransaction } from '../db/client.ts';
 import { fillKey } from '../domain/fill-key.ts';
 import { sizeBuyCopy, sizeSellCopy } from '../domain/copy-sizing.ts';
 import { compileMarketFilter } from '../domain/market-filter.ts';
@@ -51,6 +51,35 @@ interface RelationshipRow {
   attributed_shares: string;
 }
 
+interface Decision {
+  relId: string;
+  userId: string;
+  reason: CopyOutcomeReason | null;
+  detail: string | null;
+  queueIndex: number | null;
+}
+
+/** A trade_queue row as sent to PostgreSQL (jsonb_to_recordset): decimals as strings. */
+interface QueueInsert {
+  user_id: string;
+  copy_relationship_id: string;
+  trader_wallet_address: string;
+  original_tx_hash: string;
+  market_id: string;
+  position: string;
+  quantity: string;
+  target_price: string;
+  max_slippage_percent: string;
+  priority: number;
+  expires_at: string;
+  source_fill_key: string;
+  side: string;
+  asset_id: string;
+  notional_usd: string;
+  mode: string;
+  purpose: string;
+}
+
 const positionLabel = (outcomeIndex: number | null): 'YES' | 'NO' => (outcomeIndex === 1 ? 'NO' : 'YES');
 
 export async function recordLeaderFill(
@@ -62,61 +91,47 @@ export async function recordLeaderFill(
   const key = fillKey(fill);
   const wallet = fill.wallet.toLowerCase();
   const now = opts.now?.() ?? new Date();
-  return withTransaction(db, async (tx) => {
-    const inserted = await tx
-      .insertInto('leader_fills')
-      .values({
-        fill_key: key,
-        trader_wallet_address: wallet,
-        transaction_hash: fill.txHash.toLowerCase(),
-        asset_id: fill.assetId,
-        condition_id: fill.conditionId.toLowerCase(),
-        side: fill.side,
-        price: toWire(fill.price),
-        size: toWire(fill.size),
-        occurrence: fill.occurrence,
-        outcome: fill.outcome,
-        outcome_index: fill.outcomeIndex,
-        market_slug: fill.marketSlug,
-        event_slug: fill.eventSlug,
-        market_title: fill.title,
-        filled_at: fill.filledAt,
-        detected_at: now,
-        source: fill.source,
-      })
-      .onConflict((oc) => oc.column('fill_key').doNothing())
-      .returning('fill_key')
-      .executeTakeFirst();
-    if (!inserted) return { status: 'duplicate', fillKey: key };
-
+  // The commit does not wait for the disk (withAsyncCommitTransaction): a copy cannot start before
+  // this commit, so its flush is on every copy's critical path. Losing it in a database crash is
+  // harmless: the fill key, the queue rows and any ingest checkpoint written after it go together
+  // (WAL is ordered), so the detector sees the fill again from its checkpoint; and no copy of it
+  // can have been sent, because a copy's admission commits synchronously before sending, which
+  // flushes this commit first.
+  return withAsyncCommitTransaction(db, async (tx) => {
+    // One statement: the fill's key (a second sighting inserts nothing and stops here), the leader
+    // fill in trades, and the trader's last trade time. Round trips are most of this transaction's
+    // time, and a copy cannot start before it commits.
     const notional = fill.price.times(fill.size);
-    const trade = await tx
-      .insertInto('trades')
-      .values({
-        original_tx_hash: fill.txHash.toLowerCase(),
-        trader_wallet_address: wallet,
-        is_copy_trade: false,
-        market_id: fill.conditionId.toLowerCase(),
-        market_name: fill.title?.slice(0, 500) ?? null,
-        position: positionLabel(fill.outcomeIndex),
-        entry_price: toWire(fill.price),
-        quantity: toWire(fill.size),
-        entry_value_usd: toWire(notional.toDecimalPlaces(6, Decimal.ROUND_HALF_UP)),
-        status: fill.side === 'BUY' ? 'open' : 'closed',
-        entry_timestamp: fill.filledAt,
-        fill_key: key,
-        asset_id: fill.assetId,
-        outcome: fill.outcome,
-        side: fill.side,
-        detected_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await tx
-      .updateTable('traders')
-      .set({ last_trade_at: sql`GREATEST(last_trade_at, ${fill.filledAt}::timestamptz)` })
-      .where('wallet_address', '=', wallet)
-      .execute();
+    const { rows: recorded } = await sql<{ id: string }>`
+      WITH lf AS (
+        INSERT INTO leader_fills (fill_key, trader_wallet_address, transaction_hash, asset_id, condition_id,
+                                  side, price, size, occurrence, outcome, outcome_index, market_slug,
+                                  event_slug, market_title, filled_at, detected_at, source)
+        VALUES (${key}, ${wallet}, ${fill.txHash.toLowerCase()}, ${fill.assetId}, ${fill.conditionId.toLowerCase()},
+                ${fill.side}, ${toWire(fill.price)}::numeric, ${toWire(fill.size)}::numeric, ${fill.occurrence},
+                ${fill.outcome}, ${fill.outcomeIndex}, ${fill.marketSlug}, ${fill.eventSlug}, ${fill.title},
+                ${fill.filledAt}, ${now}, ${fill.source})
+        ON CONFLICT (fill_key) DO NOTHING
+        RETURNING fill_key
+      ), t AS (
+        INSERT INTO trades (original_tx_hash, trader_wallet_address, is_copy_trade, market_id, market_name,
+                            position, entry_price, quantity, entry_value_usd, status, entry_timestamp,
+                            fill_key, asset_id, outcome, side, detected_at)
+        SELECT ${fill.txHash.toLowerCase()}, ${wallet}, false, ${fill.conditionId.toLowerCase()},
+               ${fill.title?.slice(0, 500) ?? null}, ${positionLabel(fill.outcomeIndex)},
+               ${toWire(fill.price)}::numeric, ${toWire(fill.size)}::numeric,
+               ${toWire(notional.toDecimalPlaces(6, Decimal.ROUND_HALF_UP))}::numeric,
+               ${fill.side === 'BUY' ? 'open' : 'closed'}, ${fill.filledAt}, lf.fill_key, ${fill.assetId},
+               ${fill.outcome}, ${fill.side}, ${now}
+          FROM lf
+        RETURNING id
+      ), tr AS (
+        UPDATE traders SET last_trade_at = GREATEST(last_trade_at, ${fill.filledAt}::timestamptz)
+         WHERE wallet_address = ${wallet} AND EXISTS (SELECT 1 FROM lf)
+      )
+      SELECT id FROM t`.execute(tx);
+    const trade = recorded[0];
+    if (!trade) return { status: 'duplicate', fillKey: key };
 
     // The leader's position in this asset before this fill, from the fills we have recorded. It can
     // understate the truth (fills before tracking began): then the sold fraction caps at 1, i.e. the
@@ -167,15 +182,25 @@ export async function recordLeaderFill(
       WHERE cr.trader_wallet_address = ${wallet} AND cr.status IN ('active', 'paused')
       ORDER BY cr.id`.execute(tx);
 
-    const decisions: Array<{
-      relId: string;
-      userId: string;
-      reason: CopyOutcomeReason | null;
-      detail: string | null;
-      queueIndex: number | null;
-    }> = [];
-    const queueRows: Array<Record<string, unknown>> = [];
+    const decisions: Decision[] = [];
+    const decisionRow = (d: Decision) => ({
+      rel: d.relId,
+      user_id: d.userId,
+      outcome: d.reason === null ? 'queued' : 'skipped',
+      reason: d.reason,
+      detail: d.detail,
+      decided_at: d.reason === null ? null : now.toISOString(),
+    });
+    const queueRows: QueueInsert[] = [];
     const expiresAt = new Date(now.getTime() + opts.copyTtlMs);
+    // A fill first seen after the copy TTL (a Data API poll resuming from its checkpoint after a
+    // restart or an outage, a stream backlog) is history: it is recorded — the leader's position and
+    // the analytics need it — but copying it now, at today's prices, is worse than not copying.
+    const ageMs = now.getTime() - fill.filledAt.getTime();
+    const stale =
+      ageMs > opts.copyTtlMs
+        ? `the fill is ${Math.round(ageMs / 1000)} s old, past the copy TTL of ${Math.round(opts.copyTtlMs / 1000)} s: recorded, not copied`
+        : null;
     const marketRef = {
       conditionId: fill.conditionId,
       marketSlug: fill.marketSlug,
@@ -191,6 +216,10 @@ export async function recordLeaderFill(
           detail: detail ?? reasonMessage(reason),
           queueIndex: null,
         });
+      if (stale) {
+        skipWith('expired', stale);
+        continue;
+      }
       if (!r.user_active) {
         skipWith('user_inactive');
         continue;
@@ -276,7 +305,7 @@ export async function recordLeaderFill(
         target_price: toWire(fill.price),
         max_slippage_percent: r.max_slippage_percent,
         priority: queuePriority(tier),
-        expires_at: expiresAt,
+        expires_at: expiresAt.toISOString(),
         source_fill_key: key,
         side: fill.side,
         asset_id: fill.assetId,
@@ -286,39 +315,36 @@ export async function recordLeaderFill(
       });
     }
 
-    const queueIds: string[] = [];
-    if (queueRows.length > 0) {
-      const ids = await tx
-        .insertInto('trade_queue')
-        .values(queueRows as never)
-        .returning('id')
-        .execute();
-      queueIds.push(...ids.map((i) => i.id));
-    }
-    if (decisions.length > 0) {
-      await tx
-        .insertInto('copy_decisions')
-        .values(
-          decisions.map((d) => ({
-            fill_key: key,
-            copy_relationship_id: d.relId,
-            user_id: d.userId,
-            outcome: d.reason === null ? ('queued' as const) : ('skipped' as const),
-            reason: d.reason,
-            detail: d.detail,
-            queue_id: d.queueIndex === null ? null : queueIds[d.queueIndex]!,
-            decided_at: d.reason === null ? null : now,
-          })),
-        )
-        .execute();
-    }
+    // One statement writes the queue rows, every decision (a queued one points at its row: at most
+    // one row per relationship and fill), the fill's counts, and wakes the workers at commit.
     const skipped = decisions.length - queueRows.length;
-    await tx
-      .updateTable('leader_fills')
-      .set({ trade_id: trade.id, followers_queued: queueRows.length, followers_skipped: skipped })
-      .where('fill_key', '=', key)
-      .execute();
-    if (queueRows.length > 0) await sql`SELECT pg_notify(${QUEUE_CHANNEL}, ${key})`.execute(tx);
+    await sql`
+      WITH q AS (
+        INSERT INTO trade_queue (user_id, copy_relationship_id, trader_wallet_address, original_tx_hash,
+                                 market_id, position, quantity, target_price, max_slippage_percent, priority,
+                                 expires_at, source_fill_key, side, asset_id, notional_usd, mode, purpose)
+        SELECT user_id, copy_relationship_id, trader_wallet_address, original_tx_hash, market_id, position,
+               quantity, target_price, max_slippage_percent, priority, expires_at, source_fill_key, side,
+               asset_id, notional_usd, mode, purpose
+          FROM jsonb_to_recordset(${JSON.stringify(queueRows)}::jsonb) AS x(
+               user_id bigint, copy_relationship_id bigint, trader_wallet_address text, original_tx_hash text,
+               market_id text, position text, quantity numeric, target_price numeric,
+               max_slippage_percent numeric, priority int, expires_at timestamptz, source_fill_key text,
+               side text, asset_id text, notional_usd numeric, mode text, purpose text)
+        RETURNING id, copy_relationship_id
+      ), d AS (
+        INSERT INTO copy_decisions (fill_key, copy_relationship_id, user_id, outcome, reason, detail, queue_id,
+                                    decided_at)
+        SELECT ${key}, x.rel, x.user_id, x.outcome, x.reason, x.detail, q.id, x.decided_at
+          FROM jsonb_to_recordset(${JSON.stringify(decisions.map(decisionRow))}::jsonb) AS x(
+               rel bigint, user_id bigint, outcome text, reason text, detail text, decided_at timestamptz)
+          LEFT JOIN q ON q.copy_relationship_id = x.rel AND x.outcome = 'queued'
+      ), u AS (
+        UPDATE leader_fills SET trade_id = ${trade.id}, followers_queued = ${queueRows.length},
+                                followers_skipped = ${skipped}
+         WHERE fill_key = ${key}
+      )
+      SELECT pg_notify(${QUEUE_CHANNEL}, ${key}) WHERE ${queueRows.length > 0}`.execute(tx);
     return { status: 'recorded', fillKey: key, tradeId: trade.id, queued: queueRows.length, skipped };
   });
 }

@@ -7,6 +7,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import type { CopyMode, Position, PositionEventKind } from '../db/schema.ts';
+import { DEFAULT_EXIT_SLIPPAGE_PERCENT } from '../domain/exit-pricing.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import { RISK_EXIT_PRIORITY } from '../domain/tiers.ts';
 import { QUEUE_CHANNEL } from '../execution/queue-claims.ts';
@@ -25,8 +26,12 @@ export interface ExitRequest {
   readonly assetId: string;
   /** Every share the relationship holds in the token. */
   readonly shares: Decimal;
-  /** The price the sell is limited against (× (1 − max slippage)). */
+  /**
+   * The price the sell is limited against (× (1 − maxSlippagePercent)): the best bid when the
+   * caller read the book (src/domain/exit-pricing.ts), else the latest mark.
+   */
   readonly targetPrice: Decimal;
+  /** The exit's own tolerance (EXIT_SLIPPAGE_PERCENT), not the relationship's copy slippage. */
   readonly maxSlippagePercent: string;
   readonly mode: CopyMode;
   readonly purpose: ExitPurpose;
@@ -76,11 +81,15 @@ export async function openPositions(db: Db | Tx, f: OpenPositionFilter = {}): Pr
   if (f.withRiskLimits)
     where.push(sql`cr.status <> 'stopped' AND (cr.stop_loss_percent > 0 OR cr.take_profit_percent > 0)`);
   if (f.stoppedToClose) where.push(sql`cr.status = 'stopped' AND cr.stop_positions = 'close'`);
+  // An exit whose outcome is unknown (awaiting reconciliation, or an operator) may have sold the
+  // shares: queueing another could sell them twice, so it counts as open until it is settled.
   if (f.withoutOpenExit)
     where.push(sql`NOT EXISTS (
       SELECT 1 FROM trade_queue q
        WHERE q.copy_relationship_id = cr.id AND q.asset_id = t.asset_id
-         AND q.purpose <> 'copy' AND q.status IN ('pending', 'processing'))`);
+         AND q.purpose <> 'copy'
+         AND (q.status IN ('pending', 'processing')
+              OR (q.status = 'failed' AND (q.error_message LIKE 'reconcile:%' OR q.error_message LIKE 'needs_operator:%'))))`);
   const { rows } = await sql<OpenPositionRow>`
     SELECT cr.id AS rel_id, cr.user_id, cr.trader_wallet_address, cr.mode, cr.status,
            cr.max_slippage_percent, cr.stop_loss_percent, cr.take_profit_percent,
@@ -143,12 +152,16 @@ export async function queueExits(tx: Tx, exits: readonly ExitRequest[], now: Dat
   return queued.map(({ e: _e, ...q }) => q);
 }
 
-/** An exit for every share of an open position, limited against `targetPrice`. */
+/**
+ * An exit for every share of an open position, limited at `targetPrice` × (1 − the exit tolerance,
+ * `exitSlippagePercent`, default 5 %).
+ */
 export function exitFor(
   p: OpenPositionRow,
   purpose: ExitPurpose,
   targetPrice: Decimal,
   detail: string,
+  exitSlippagePercent: Decimal = DEFAULT_EXIT_SLIPPAGE_PERCENT,
 ): ExitRequest {
   return {
     userId: p.user_id,
@@ -159,7 +172,7 @@ export function exitFor(
     assetId: p.asset_id,
     shares: new Decimal(p.shares),
     targetPrice,
-    maxSlippagePercent: p.max_slippage_percent,
+    maxSlippagePercent: toWire(exitSlippagePercent),
     mode: p.mode,
     purpose,
     detail,

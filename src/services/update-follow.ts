@@ -1,5 +1,6 @@
 // Edits a relationship's settings, switches its mode, pauses or resumes it. A stopped relationship
 // cannot be edited (follow the trader again instead).
+import { sql } from 'kysely';
 import type { Clock } from '../auth/clock.ts';
 import { withTransaction, type Db } from '../db/client.ts';
 import { AppError, notFound } from './app-error.ts';
@@ -46,6 +47,30 @@ export async function updateFollow(
       user,
     );
     const mode = input.mode ?? row.mode;
+    if (input.mode && input.mode !== row.mode) {
+      // Shares bought in one mode can only be sold in that mode (paper shares do not exist at the
+      // venue; live ones are not in the paper ledger), and positions do not record a mode: so a
+      // relationship switches mode only when it holds nothing and has nothing in flight.
+      const busy = await tx
+        .selectFrom('copy_positions')
+        .select(sql<number>`1`.as('x'))
+        .where('copy_relationship_id', '=', id)
+        .where('shares', '>', '0')
+        .union(
+          tx
+            .selectFrom('trade_queue')
+            .select(sql<number>`1`.as('x'))
+            .where('copy_relationship_id', '=', id)
+            .where('status', 'in', ['pending', 'processing']),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      if (busy)
+        throw new AppError(
+          'conflict',
+          `the relationship holds ${row.mode} positions or has copies in flight; close them (or stop with "close all") before switching to ${input.mode}`,
+        );
+    }
     if (mode === 'live' && (input.mode === 'live' || input.status === 'active'))
       await requireActiveCredential(tx, userId);
     const statusChange =

@@ -165,6 +165,11 @@ describe('trade_queue claims', () => {
     expect(await statusOf(old.id)).toMatchObject({ status: 'cancelled', error_message: 'expired' });
     expect((await statusOf(fresh.id)).status).toBe('pending');
     expect((await statusOf(none.id)).status).toBe('pending');
+    // One whose order identity was persisted may have an order at the venue: reconciliation.
+    const signed = await row({ expires_at: new Date(Date.now() - 1000), signed_at: new Date() });
+    expect(await cancelExpired(t.current.db)).toEqual([]);
+    expect(await statusOf(signed.id)).toMatchObject({ status: 'failed' });
+    expect((await statusOf(signed.id)).error_message).toMatch(/^reconcile: /);
   });
 
   it('refuses a processing row without a lease (database check)', async () => {

@@ -1,5 +1,5 @@
 // The seed's trade_queue retention: completed rows older than 7 days and failed rows created more
-// than 7 days ago go; nothing pending or processing ever does.
+// than 7 days ago go; nothing pending or processing ever does, nor a row awaiting reconciliation.
 import { describe, expect, it } from 'vitest';
 import { purgeTradeQueue } from '../../src/db/maintenance.ts';
 import { insertQueueRow, insertRelationship, insertTrader, insertUser } from '../support/fixtures.ts';
@@ -34,6 +34,20 @@ describe('trade_queue retention', () => {
         lease_expires_at: new Date(),
       }),
       await row({ status: 'cancelled', created_at: daysAgo(30) }),
+      // An order of unknown fate, awaiting reconciliation or an operator, is the only record of
+      // what may exist at the venue (0011-reconciliation).
+      await row({
+        status: 'failed',
+        created_at: daysAgo(30),
+        completed_at: daysAgo(20),
+        error_message: 'reconcile: unknown_outcome: response lost',
+      }),
+      await row({
+        status: 'failed',
+        created_at: daysAgo(30),
+        completed_at: daysAgo(20),
+        error_message: 'needs_operator: the order may exist at the venue',
+      }),
     ];
 
     expect(await purgeTradeQueue(db, 7)).toBe(gone.length);

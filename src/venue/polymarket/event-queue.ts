@@ -1,9 +1,21 @@
 // A push-to-pull bridge: websocket handlers push events, consumers `for await` them. Kept separate
 // from the streams so both (market channel, RTDS) end iteration the same way: `end()` completes
 // pending and future reads, `fail(error)` rejects them once the buffer is drained.
+//
+// Unbounded by default: dropping a market-channel book update corrupts the book. With a
+// `capacity`, a push that finds the buffer full is refused (push returns false) and the value is
+// not kept: what a refused event means (for RTDS fills: a gap the Data API poll closes) is the
+// stream's to decide. Refusing the newest rather than dropping the oldest keeps what is buffered a
+// contiguous run and the lost events one contiguous stretch after it.
+
+export interface EventQueueOptions {
+  /** Most events held for a slow consumer; default unbounded. */
+  readonly capacity?: number;
+}
 
 export class EventQueue<T> implements AsyncIterable<T> {
   private readonly buffer: T[] = [];
+  private readonly capacity: number;
   private readonly waiting: Array<{
     resolve: (r: IteratorResult<T>) => void;
     reject: (e: unknown) => void;
@@ -11,7 +23,13 @@ export class EventQueue<T> implements AsyncIterable<T> {
   private done = false;
   private error: unknown = undefined;
 
-  /** Events held for a slow consumer. Unbounded on purpose: dropping a book update corrupts state. */
+  constructor(options: EventQueueOptions = {}) {
+    const capacity = options.capacity ?? Infinity;
+    if (!(capacity >= 1)) throw new RangeError(`capacity must be at least 1, got ${capacity}`);
+    this.capacity = capacity;
+  }
+
+  /** Events held for a slow consumer. */
   get size(): number {
     return this.buffer.length;
   }
@@ -20,11 +38,14 @@ export class EventQueue<T> implements AsyncIterable<T> {
     return this.done;
   }
 
-  push(value: T): void {
-    if (this.done) return;
+  /** Hands the value to a waiting reader or buffers it; false when ended or the buffer is full. */
+  push(value: T): boolean {
+    if (this.done) return false;
     const waiter = this.waiting.shift();
     if (waiter) waiter.resolve({ value, done: false });
+    else if (this.buffer.length >= this.capacity) return false;
     else this.buffer.push(value);
+    return true;
   }
 
   end(): void {

@@ -38,15 +38,10 @@ import { PolymarketHttpClient } from './http-client.ts';
 import type { ApiCredentials } from './l2-auth.ts';
 import { bookFromWire, marketFromClob, marketFromGamma } from './market-mapping.ts';
 import { PolymarketMarketStream, type TokenRules } from './market-stream.ts';
-import { fillFee, summariseOrderFills, type FeeTerms, type FillSummary } from './order-fills.ts';
-import {
-  needsBook,
-  prepareOrder,
-  requestFingerprint,
-  type PreparedOrder,
-  type TokenTradingRules,
-} from './order-preparation.ts';
+import { fillFee, summariseOrderFills, type FillSummary } from './order-fills.ts';
+import { needsBook, prepareOrder, requestFingerprint, type PreparedOrder } from './order-preparation.ts';
 import { SignatureType, type TypedDataSigner } from './order-struct.ts';
+import { TradingRulesCache, type CachedRules } from './trading-rules-cache.ts';
 
 export interface PolymarketHosts {
   /** CLOB REST root. */
@@ -125,14 +120,13 @@ export interface PolymarketVenueOptions {
   readonly maxRememberedOrders?: number;
   /** How long trading rules (tick, minimum size, neg-risk, fees) are cached per token. */
   readonly rulesTtlMs?: number;
+  /**
+   * A process-wide rules cache shared with other venues (rules are public); rulesTtlMs is then
+   * the cache's own. One is created per venue when omitted.
+   */
+  readonly rulesCache?: TradingRulesCache;
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
-}
-
-interface CachedRules {
-  readonly rules: TokenTradingRules;
-  readonly fees: FeeTerms & { readonly rate: Decimal };
-  readonly at: number;
 }
 
 const MICRO = new Decimal(1_000_000);
@@ -156,10 +150,9 @@ export class PolymarketVenue implements Venue {
   private readonly account:
     { signer: TypedDataSigner; signatureType: SignatureType; maker: Address; apiKey: string } | undefined;
   private readonly placeTimeoutMs: number | undefined;
-  private readonly rulesTtlMs: number;
   private readonly maxRemembered: number;
   private readonly now: () => number;
-  private readonly rulesCache = new Map<string, CachedRules>();
+  private readonly rulesCache: TradingRulesCache;
   /** Prepared orders by clientOrderId, and clientOrderId by order hash, for the process lifetime. */
   private readonly prepared = new Map<string, PreparedOrder>();
   private readonly byHash = new Map<string, string>();
@@ -183,7 +176,7 @@ export class PolymarketVenue implements Venue {
     }
     this.now = options.now ?? Date.now;
     this.placeTimeoutMs = options.timeouts?.placeMs;
-    this.rulesTtlMs = options.rulesTtlMs ?? DEFAULT_RULES_TTL_MS;
+    this.rulesCache = options.rulesCache ?? new TradingRulesCache(options.rulesTtlMs ?? DEFAULT_RULES_TTL_MS);
     this.maxRemembered = Math.max(1, options.maxRememberedOrders ?? 100_000);
     const limiter = options.limiter ?? new RateLimiter();
     const http = (baseUrl: string, service: string) =>
@@ -257,8 +250,8 @@ export class PolymarketVenue implements Venue {
    * rejected for its tick drops the entry so the next attempt refetches.
    */
   private async tokenRules(tokenId: string): Promise<CachedRules | null> {
-    const hit = this.rulesCache.get(tokenId);
-    if (hit && this.now() - hit.at < this.rulesTtlMs) return hit;
+    const hit = this.rulesCache.fresh(tokenId, this.now());
+    if (hit) return hit;
     let conditionId: string;
     try {
       conditionId = await this.clob.getMarketIdByToken(tokenId);

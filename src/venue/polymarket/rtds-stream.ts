@@ -5,6 +5,15 @@
 // by the Data API backfill elsewhere, not here. No de-duplication happens here either: several
 // identical-looking fills in one transaction are distinct fills (the ingest keys them by
 // occurrence), so the stream reports exactly what arrives.
+//
+// Backpressure: fills wait for an async-iterating consumer in a bounded buffer (maxBufferedFills;
+// buffering starts when an iterator is first requested, so a stream read only through 'fill'
+// listeners holds nothing). When the consumer falls behind and the buffer is full, a new fill is
+// not kept — dropping the oldest would be no better: either way a fill is lost — and the stream
+// marks a gap instead: 'overflow' when it starts, and 'gap' (how many fills, which wallets, their
+// time span) once the consumer has caught up, so the detector re-polls the Data API over exactly
+// that stretch. Each fill carries its connection number, because occurrence numbering is scoped to
+// one connection and a buffered fill may be read after the socket has reconnected.
 import { EventEmitter } from 'node:events';
 import { z } from 'zod';
 import type { Decimal } from '../../domain/money.ts';
@@ -13,6 +22,26 @@ import { EventQueue } from './event-queue.ts';
 import { parseLosslessJson } from './lossless-json.ts';
 import { ReconnectingSocket, type BackoffOptions, type StreamState } from './reconnecting-socket.ts';
 import { decimalField, intField, optionalIntField, sideField, textField } from './wire-fields.ts';
+
+/** A fill as the stream delivers it: with the connection (1, 2, …) it arrived on. */
+export interface StreamedFill extends LeaderFill {
+  readonly connection: number;
+}
+
+/** Fills a slow consumer lost while the buffer was full: one stretch, closed by a Data API poll. */
+export interface StreamGap {
+  readonly dropped: number;
+  /** The wallets whose fills were dropped (lower-case). */
+  readonly wallets: ReadonlySet<string>;
+  /** Epoch ms of the earliest and latest dropped fill (their own timestamps). */
+  readonly earliestFillAtMs: number;
+  readonly latestFillAtMs: number;
+  /** Epoch ms when the first fill was dropped and when the consumer caught up. */
+  readonly startedAtMs: number;
+  readonly endedAtMs: number;
+}
+
+export const DEFAULT_MAX_BUFFERED_FILLS = 10_000;
 
 /** One fill of one wallet, as RTDS reports it. */
 export interface LeaderFill {
@@ -58,12 +87,18 @@ export interface RtdsStreamOptions {
   readonly dataSilenceMs?: number;
   readonly backoff?: BackoffOptions;
   readonly now?: () => number;
+  /** Fills held for a slow async-iterating consumer before a gap is marked. Default 10,000. */
+  readonly maxBufferedFills?: number;
 }
 
 interface RtdsEvents {
-  fill: [fill: LeaderFill];
+  fill: [fill: StreamedFill];
   state: [state: StreamState];
   reconnect: [reason: string, attempt: number];
+  /** The buffer is full: fills are being dropped until the consumer catches up. */
+  overflow: [buffered: number];
+  /** The consumer caught up after fills were dropped: re-read this stretch from the Data API. */
+  gap: [gap: StreamGap];
 }
 
 const envelopeSchema = z.object({
@@ -132,15 +167,27 @@ export function decodeRtdsFrame(text: string, nowMs: number): LeaderFill[] {
   return out;
 }
 
-export class RtdsActivityStream extends EventEmitter<RtdsEvents> implements AsyncIterable<LeaderFill> {
+export class RtdsActivityStream extends EventEmitter<RtdsEvents> implements AsyncIterable<StreamedFill> {
   private readonly socket: ReconnectingSocket;
-  private readonly queue = new EventQueue<LeaderFill>();
+  private readonly queue: EventQueue<StreamedFill>;
   private wallets: Set<string> | null;
   private readonly now: () => number;
+  private iterating = false;
+  private connection = 0;
+  private openGap: {
+    dropped: number;
+    wallets: Set<string>;
+    earliest: number;
+    latest: number;
+    startedAtMs: number;
+  } | null = null;
+  private droppedTotal = 0;
+  private gapsTotal = 0;
 
   constructor(options: RtdsStreamOptions) {
     super();
     this.now = options.now ?? Date.now;
+    this.queue = new EventQueue({ capacity: options.maxBufferedFills ?? DEFAULT_MAX_BUFFERED_FILLS });
     this.wallets = options.wallets ? new Set([...options.wallets].map((w) => w.toLowerCase())) : null;
     const ping = options.pingIntervalMs ?? 5_000;
     const subscription: Record<string, string> = { topic: 'activity', type: options.type ?? 'trades' };
@@ -160,7 +207,10 @@ export class RtdsActivityStream extends EventEmitter<RtdsEvents> implements Asyn
       now: this.now,
     });
     this.socket.on('message', (text) => this.onText(text));
-    this.socket.on('state', (state) => this.emit('state', state));
+    this.socket.on('state', (state) => {
+      if (state === 'connected') this.connection += 1;
+      this.emit('state', state);
+    });
     this.socket.on('reconnect', (reason, attempt) => this.emit('reconnect', reason, attempt));
     this.socket.start();
   }
@@ -178,27 +228,80 @@ export class RtdsActivityStream extends EventEmitter<RtdsEvents> implements Asyn
     return this.socket.reconnectCount;
   }
 
+  /** Fills held for the iterating consumer right now. */
+  get buffered(): number {
+    return this.queue.size;
+  }
+
+  /** Fills dropped because the consumer was behind, and gaps closed, since the stream opened. */
+  get droppedFills(): number {
+    return this.droppedTotal;
+  }
+
+  get gapCount(): number {
+    return this.gapsTotal;
+  }
+
   /** Replaces the wallet filter (null = every wallet). Takes effect for the next frame. */
   setWallets(wallets: Iterable<string> | null): void {
     this.wallets = wallets ? new Set([...wallets].map((w) => w.toLowerCase())) : null;
   }
 
   private onText(text: string): void {
-    for (const fill of decodeRtdsFrame(text, this.now())) {
-      if (this.wallets && !this.wallets.has(fill.wallet)) continue;
+    for (const decoded of decodeRtdsFrame(text, this.now())) {
+      if (this.wallets && !this.wallets.has(decoded.wallet)) continue;
+      const fill: StreamedFill = { ...decoded, connection: this.connection };
       this.emit('fill', fill);
-      this.queue.push(fill);
+      if (this.iterating && !this.queue.push(fill)) this.dropped(fill);
     }
+  }
+
+  private dropped(fill: StreamedFill): void {
+    this.droppedTotal += 1;
+    const at = fill.timestamp * 1000;
+    if (!this.openGap) {
+      this.openGap = { dropped: 0, wallets: new Set(), earliest: at, latest: at, startedAtMs: this.now() };
+      this.emit('overflow', this.queue.size);
+    }
+    const g = this.openGap;
+    g.dropped += 1;
+    g.wallets.add(fill.wallet);
+    g.earliest = Math.min(g.earliest, at);
+    g.latest = Math.max(g.latest, at);
+  }
+
+  /** Reports the open gap, if any: the consumer caught up, or the stream is closing. */
+  private closeGap(): void {
+    const g = this.openGap;
+    if (!g) return;
+    this.openGap = null;
+    this.gapsTotal += 1;
+    this.emit('gap', {
+      dropped: g.dropped,
+      wallets: g.wallets,
+      earliestFillAtMs: g.earliest,
+      latestFillAtMs: g.latest,
+      startedAtMs: g.startedAtMs,
+      endedAtMs: this.now(),
+    });
+  }
+
+  private async next(): Promise<IteratorResult<StreamedFill>> {
+    const r = await this.queue.next();
+    if (this.openGap && this.queue.size === 0) this.closeGap();
+    return r;
   }
 
   async close(): Promise<void> {
     this.queue.end();
+    this.closeGap();
     await this.socket.close();
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<LeaderFill> {
+  [Symbol.asyncIterator](): AsyncIterator<StreamedFill> {
+    this.iterating = true;
     return {
-      next: () => this.queue.next(),
+      next: () => this.next(),
       return: async () => {
         await this.close();
         return { value: undefined, done: true };

@@ -380,4 +380,41 @@ describe('live copy loop against the simulator', () => {
       ['SELL', true],
     ]);
   });
+
+  it('leaves a live balance to the exchange: an unfunded copy is refused there, recorded, spend released', async () => {
+    const db = t.current.db;
+    const { token } = await freshMarket();
+    const leader = await newLeader();
+    // 10% of the leader's 100 shares = 10 shares ≈ $5, but the follower holds $1.
+    const f = await newLiveFollower(world, leader.address, {
+      pusd: '1',
+      settings: { proportionalityFactor: '0.1' },
+    });
+    await startEngine();
+    await sim.syncClock();
+    await sim.setBook(token, [['0.40', '500']], [['0.50', '500']]);
+    await leaderBuy(leader, token, '50', '0.50');
+    await waitFor(db, 'the leader fill to be recorded', async () => detector!.stats.recorded === 1);
+    await waitFor(db, 'the copy to finish', async () => (await unfinishedRows(db)) === 0);
+
+    // No balance read happened before sending (the exchange is the authority on live balances):
+    // the order reached the simulator, which refused it for its funds.
+    const ledger = await sim.ledger(f.trader.creds.apiKey);
+    expect(ledger.map((e) => e.accepted)).toEqual([false]);
+    const decision = await db
+      .selectFrom('copy_decisions')
+      .selectAll()
+      .where('copy_relationship_id', '=', f.relId)
+      .executeTakeFirstOrThrow();
+    expect(decision).toMatchObject({ outcome: 'skipped', reason: 'insufficient_balance' });
+    expect(await copiesOf(db, f.userId)).toHaveLength(0);
+    const [row] = await queueRowsOf(db, f.userId);
+    expect(row).toMatchObject({ status: 'failed', reserved_spend_usd: null });
+    const key = await db
+      .selectFrom('polymarket_api_keys')
+      .select(['daily_spent_usd'])
+      .where('id', '=', f.keyId)
+      .executeTakeFirstOrThrow();
+    expect(new Decimal(key.daily_spent_usd).toFixed(2)).toBe('0.00');
+  });
 });

@@ -29,7 +29,8 @@ function fill(leader: string, over: Partial<LeaderFill> = {}): LeaderFill {
     marketSlug: 'will-it-rain',
     eventSlug: 'weather',
     title: 'Will it rain?',
-    filledAt: new Date('2026-11-25T12:00:00Z'),
+    // Fresh: a fill first seen past the copy TTL is recorded but not copied (tested below).
+    filledAt: new Date(),
     source: 'test',
     ...over,
   };
@@ -256,5 +257,47 @@ describe('recordLeaderFill', () => {
     } finally {
       await listener.end();
     }
+  });
+
+  it('records a fill first seen past the copy TTL but copies it for nobody (skipped: expired)', async () => {
+    const db = t.current.db;
+    const u = await insertUser(db);
+    const paused = await insertUser(db);
+    await insertRelationship(db, u.id, leader, { proportionality_factor: '0.05' });
+    await insertRelationship(db, paused.id, leader, { status: 'paused' });
+    const now = new Date();
+    const at = (msAgo: number) => fill(leader, { filledAt: new Date(now.getTime() - msAgo) });
+
+    // 31 s old with a 30 s TTL: history. The leader's fill is recorded (positions, analytics).
+    const old = await recordLeaderFill(db, at(31_000), MARKET, { ...OPTS, now: () => now });
+    expect(old).toMatchObject({ status: 'recorded', queued: 0, skipped: 2 });
+    const ds = await db
+      .selectFrom('copy_decisions')
+      .select(['outcome', 'reason', 'detail', 'queue_id', 'decided_at'])
+      .where('fill_key', '=', old.fillKey)
+      .execute();
+    expect(ds).toHaveLength(2);
+    for (const d of ds) {
+      expect(d).toMatchObject({ outcome: 'skipped', reason: 'expired', queue_id: null });
+      expect(d.detail).toBe('the fill is 31 s old, past the copy TTL of 30 s: recorded, not copied');
+      expect(d.decided_at).not.toBeNull();
+    }
+    expect(
+      await db
+        .selectFrom('leader_fills')
+        .select('followers_skipped')
+        .where('fill_key', '=', old.fillKey)
+        .execute(),
+    ).toEqual([{ followers_skipped: 2 }]);
+    expect(
+      await db.selectFrom('trades').select('id').where('fill_key', '=', old.fillKey).execute(),
+    ).toHaveLength(1);
+    expect(
+      await db.selectFrom('trade_queue').select('id').where('source_fill_key', '=', old.fillKey).execute(),
+    ).toEqual([]);
+
+    // At the TTL exactly it is still a copy.
+    const edge = await recordLeaderFill(db, at(30_000), MARKET, { ...OPTS, now: () => now });
+    expect(edge).toMatchObject({ status: 'recorded', queued: 1, skipped: 1 });
   });
 });

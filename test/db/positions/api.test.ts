@@ -67,6 +67,58 @@ describe('position control routes', () => {
     expect(follow.json()).toMatchObject({ status: 'paused' });
   });
 
+  it('PATCH /follows/{id} refuses a mode switch while the relationship holds positions or copies in flight', async () => {
+    const db = t.current.db;
+    const me = await signUp(api);
+    const leader = (await insertTrader(db)).wallet_address;
+    const rel = await insertRelationship(db, me.userId, leader, { mode: 'paper' } as never);
+    const patch = () =>
+      api.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/follows/${rel.id}`,
+        headers: me.auth,
+        payload: { mode: 'live' },
+      });
+    await db
+      .insertInto('copy_positions')
+      .values({
+        copy_relationship_id: rel.id,
+        asset_id: '123',
+        user_id: me.userId,
+        condition_id: '0x' + 'c'.repeat(64),
+        shares: '10',
+        cost_usd: '5',
+      })
+      .execute();
+    const held = await patch();
+    expect(held.statusCode).toBe(409);
+    expect(held.json()).toMatchObject({
+      error: { code: 'conflict', message: expect.stringMatching(/paper positions/) },
+    });
+
+    // Sold out, but a copy is still queued: still refused.
+    await db.updateTable('copy_positions').set({ shares: '0', cost_usd: '0' }).execute();
+    const row = await insertQueueRow(db, me.userId, rel.id, {
+      trader_wallet_address: leader,
+      mode: 'paper',
+    } as never);
+    expect((await patch()).statusCode).toBe(409);
+    expect(
+      (
+        await db
+          .selectFrom('copy_relationships')
+          .select('mode')
+          .where('id', '=', rel.id)
+          .executeTakeFirstOrThrow()
+      ).mode,
+    ).toBe('paper');
+
+    // Nothing held, nothing in flight: the switch is judged on its own merits (here: no credentials).
+    await db.updateTable('trade_queue').set({ status: 'cancelled' }).where('id', '=', row.id).execute();
+    const next = await patch();
+    expect(next.json()).toMatchObject({ error: { code: 'credential_required' } });
+  });
+
   it('POST /admin/kill-switch: 401 anonymous, 403 for users, 400 without a reason, 200 for admins', async () => {
     const user = await signUp(api);
     const admin = await signUp(api);

@@ -151,7 +151,9 @@ describe('positions', () => {
         priority: 1,
         side: 'SELL',
         quantity: '50.000000',
-        target_price: '0.3350000000',
+        // The best bid, with the exit's own 5% tolerance (not the relationship's copy slippage).
+        target_price: '0.3300000000',
+        max_slippage_percent: '5.00',
         mode: 'paper',
         asset_id: YES,
         status: 'pending',
@@ -168,7 +170,7 @@ describe('positions', () => {
       });
       expect(events[0]!.detail).toContain('stop-loss 20.00% reached: value $16.75 vs entry $21.00 (-20.24%)');
 
-      // The worker sells 50 at the 0.33 bid (limit 0.335 × 0.95 → 0.32): $16.50 − $21.00 = −$4.50.
+      // The worker sells 50 at the 0.33 bid (limit 0.33 × 0.95 → 0.32): $16.50 − $21.00 = −$4.50.
       await w.startWorker();
       await w.drain();
       const lots = await w.lots(rel.id);
@@ -208,6 +210,106 @@ describe('positions', () => {
       expect(
         lots.map((l) => [l.status, l.exit_value_usd, l.realized_pnl_usd, l.realized_pnl_percent]),
       ).toEqual([['closed', '32.000000', '11.000000', '52.3810']]);
+    });
+
+    it('sells a stop into a wide spread from the best bid, with the default 1% copy slippage', async () => {
+      const { rel } = await follower({ stop_loss_percent: '20' }); // max_slippage_percent stays 1
+      await w.copy(); // 50 YES for $21.00
+      // 0.30 / 0.40: mid 0.35 → $17.50, −16.7%: not yet.
+      w.source.setBook(YES, { bids: [['0.30', '1000']], asks: [['0.40', '1000']] });
+      expect(await exits((await mark()).midpoints)).toEqual([]);
+      // 0.28 / 0.38: mid 0.33 → $16.50, −21.4%: the stop fires. The old limit, mid 0.33 × 0.99 →
+      // 0.33 on tick, is above every bid and was refused at each mark; from the best bid with 5%:
+      // 0.28 × 0.95 = 0.266 → 0.27, and the 0.28 bid takes all 50.
+      w.source.setBook(YES, { bids: [['0.28', '1000']], asks: [['0.38', '1000']] });
+      expect((await exits((await mark()).midpoints)).map((q) => q.purpose)).toEqual(['stop_loss']);
+      expect(await exitRows(rel.id)).toMatchObject([
+        { target_price: '0.2800000000', max_slippage_percent: '5.00', status: 'pending' },
+      ]);
+      const event = await t.current.db.selectFrom('position_events').selectAll().executeTakeFirstOrThrow();
+      expect(event.detail).toContain('selling 50 shares at the best bid 0.28');
+      await w.startWorker();
+      await w.drain();
+      expect((await exitRows(rel.id))[0]!.status).toBe('completed');
+      // 50 × 0.28 = $14.00 − $21.00.
+      expect((await w.lots(rel.id)).map((l) => [l.status, l.exit_price, l.realized_pnl_usd])).toEqual([
+        ['closed', '0.2800000000', '-7.000000'],
+      ]);
+    });
+
+    it('still refuses an exit the bids cannot take within the tolerance, with a reason, and retries at the next mark', async () => {
+      const { rel } = await follower({ stop_loss_percent: '20' });
+      await w.copy();
+      // Only 10 shares bid at 0.30 and the rest at 0.05; mid 0.32 → $16.00: past the stop. From the
+      // best bid with 5% the limit is 0.29: the book holds the shares, but not within it.
+      w.source.setBook(YES, {
+        bids: [
+          ['0.30', '10'],
+          ['0.05', '1000'],
+        ],
+        asks: [['0.34', '1000']],
+      });
+      expect((await exits((await mark()).midpoints)).map((q) => q.purpose)).toEqual(['stop_loss']);
+      await w.startWorker();
+      await w.drain();
+      const [row] = await exitRows(rel.id);
+      expect(row!.status).toBe('cancelled');
+      expect(row!.error_message).toMatch(/^slippage_exceeded: 50 shares cannot fill within the limit 0\.29/);
+      expect((await w.lots(rel.id)).map((l) => l.status)).toEqual(['open']);
+      // The position is still past its stop: the next pass queues a fresh exit.
+      await w.stopWorkers();
+      expect((await exits((await mark()).midpoints)).map((q) => q.purpose)).toEqual(['stop_loss']);
+
+      // A stub bid far under the midpoint is no market: the exit keeps the midpoint as its target
+      // and is refused rather than dumped at 0.02.
+      await t.current.db
+        .updateTable('trade_queue')
+        .set({ status: 'cancelled' })
+        .where('copy_relationship_id', '=', rel.id)
+        .execute();
+      w.source.setBook(YES, { bids: [['0.02', '100000']], asks: [['0.50', '1000']] });
+      await exits((await mark()).midpoints);
+      const rows = await exitRows(rel.id);
+      expect(rows[rows.length - 1]).toMatchObject({ target_price: '0.2600000000', status: 'pending' });
+      const events = await t.current.db
+        .selectFrom('position_events')
+        .select('detail')
+        .orderBy('id')
+        .execute();
+      expect(events[events.length - 1]!.detail).toContain(
+        'not sellable now: the best bid 0.02 is more than 50% under',
+      );
+      await w.startWorker();
+      await w.drain();
+      expect((await exitRows(rel.id)).at(-1)!.error_message).toMatch(/^slippage_exceeded/);
+      expect((await w.lots(rel.id)).map((l) => l.status)).toEqual(['open']);
+    });
+
+    it('queues no second exit while an earlier one awaits reconciliation (it may have sold)', async () => {
+      const { rel } = await follower({ stop_loss_percent: '20' });
+      await w.copy();
+      w.source.setBook(YES, { bids: [['0.30', '1000']], asks: [['0.32', '1000']] }); // mid 0.31: past the stop
+      const [first] = await exits((await mark()).midpoints);
+      await t.current.db
+        .updateTable('trade_queue')
+        .set({ status: 'failed', error_message: 'reconcile: unknown_outcome: response lost' })
+        .where('id', '=', first!.queueId)
+        .execute();
+      expect(await exits((await mark()).midpoints)).toEqual([]);
+      await t.current.db
+        .updateTable('trade_queue')
+        .set({ error_message: 'needs_operator: the order may exist' })
+        .where('id', '=', first!.queueId)
+        .execute();
+      expect(await exits((await mark()).midpoints)).toEqual([]);
+      // Settled as never placed: the position is unprotected again, so a new exit is queued.
+      await t.current.db
+        .updateTable('trade_queue')
+        .set({ error_message: 'retries_exhausted: reconciled: never arrived' })
+        .where('id', '=', first!.queueId)
+        .execute();
+      expect((await exits((await mark()).midpoints)).map((q) => q.purpose)).toEqual(['stop_loss']);
+      expect((await exitRows(rel.id)).map((r) => r.status)).toEqual(['failed', 'pending']);
     });
 
     it('never holds two exits of one position pending: the index refuses the second', async () => {
@@ -251,7 +353,7 @@ describe('positions', () => {
       expect(queued.map((q) => q.purpose)).toEqual(['close']);
       await w.startWorker();
       await w.drain();
-      // mid 0.41 → limit 0.3895 → 0.39; sold at the 0.40 bid: $20.00 − $21.00.
+      // best bid 0.40 → limit 0.38; sold at the 0.40 bid: $20.00 − $21.00.
       expect((await w.lots(rel.id)).map((l) => [l.status, l.realized_pnl_usd])).toEqual([
         ['closed', '-1.000000'],
       ]);

@@ -178,6 +178,10 @@ describe('checkGates', () => {
     );
   });
 
+  it('leaves the balance to the venue when it is not known here (live mode)', () => {
+    expect(reason(state({ user: { ...state().user, availableBalanceUsd: null } }))).toBe('ok');
+  });
+
   it('never blocks a sell on buy-side limits, but still on halts, accounts, relationships, keys', () => {
     const exhausted = state({
       side: 'SELL',

@@ -1,0 +1,357 @@
+// Reconciliation: settles queue rows that ran out of attempts while their order's fate was unknown.
+// The executor leaves such a row `failed` with error_message `reconcile: …`, keeping its persisted
+// order identity and its spend reservation, because the order may exist at the venue. One round:
+//
+//   1. claim the oldest due row (status failed → processing, a fresh claim token starting with
+//      `reconcile:`, a lease) with FOR UPDATE SKIP LOCKED: two reconcilers never hold one row, and
+//      every later write is conditioned on the token, as the executor's are;
+//   2. build the venue the executor would (deps.venues.venueFor), teach it the persisted order
+//      (prepare) and look it up by its deterministic client order id;
+//   3. act on the answer:
+//        filled            → recordExecution, exactly as an execution (the copy, positions, counters,
+//                            decision executed, spend trued up to the real cost);
+//        found, no fill    → a killed FOK: row failed, spend released, decision failed
+//                            (book_cannot_fill);
+//        not at the venue  → it never arrived: row failed, spend released, decision failed
+//                            (retries_exhausted, detail says it was confirmed absent);
+//        no answer         → back to `failed` / `reconcile:` with one more attempt counted and a
+//                            backoff (reconcile_after); after maxAttempts the row is flagged
+//                            `needs_operator:` and left alone (its reservation kept: the order may
+//                            still exist).
+// A reconciler that dies mid-row leaves the row `processing` under its lease; recoverExpiredLeases
+// returns a `reconcile:` claim to `failed` (not `pending`), so it is picked up again here, never
+// re-sent by a worker.
+import { hostname } from 'node:os';
+import { sql } from 'kysely';
+import { withTransaction } from '../db/client.ts';
+import { Decimal } from '../domain/money.ts';
+import { backoffDelayMs } from '../domain/queue-retry.ts';
+import type { CopyOutcomeReason } from '../domain/skip-reasons.ts';
+import { publishDecided } from '../events/engine-events.ts';
+import type { OrderResult } from '../venue/venue.ts';
+import { clientOrderIdFor, type ExecutorDeps } from './execute-claim.ts';
+import { loadExecutionContext } from './execution-context.ts';
+import { canPrepare, persistedRequest } from './order-identity.ts';
+import type { QueueRow } from './queue-claims.ts';
+import { recordExecution } from './record-execution.ts';
+import { releaseSpend } from './spend-reservation.ts';
+
+/** error_message prefix of rows awaiting reconciliation (written by the executor). */
+export const RECONCILE_PREFIX = 'reconcile:';
+/** error_message prefix of rows reconciliation gave up on: an operator must look. */
+export const NEEDS_OPERATOR_PREFIX = 'needs_operator:';
+/** Claim tokens of the reconciler start with this (recoverExpiredLeases relies on it). */
+export const RECONCILE_TOKEN_PREFIX = 'reconcile:';
+
+export interface ReconcileOptions {
+  /** Rows looked at per round, oldest first. Default 20. */
+  readonly limit?: number;
+  /** Inconclusive lookups before a row is flagged for an operator. Default 10. */
+  readonly maxAttempts?: number;
+  /**
+   * A row is first looked at this long after it was marked (an order sent just before may still be
+   * in the venue's hands, where a lookup could miss it). Default 30 s.
+   */
+  readonly minAgeMs?: number;
+  /** How long a reconciler may hold a row before it returns to reconciliation. Default 60 s. */
+  readonly leaseMs?: number;
+  /** Backoff between lookups of one row: [½, 1] × min(max, base × 2^attempts). Defaults 30 s, 1 h. */
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** Names this reconciler in claim tokens (default host:pid). */
+  readonly reconcilerId?: string;
+}
+
+export type ReconcileAction =
+  | { kind: 'executed'; queueId: string; tradeId: string; venueOrderId: string }
+  | { kind: 'not_filled'; queueId: string; detail: string }
+  | { kind: 'not_placed'; queueId: string; detail: string }
+  | { kind: 'retry_later'; queueId: string; attempts: number; at: Date; error: string }
+  | { kind: 'needs_operator'; queueId: string; attempts: number; error: string }
+  | { kind: 'lost_claim'; queueId: string };
+
+export interface ReconcileReport {
+  readonly actions: ReconcileAction[];
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 500);
+
+/** Claims the oldest row due for reconciliation, or null when none is. */
+async function claimOne(deps: ExecutorDeps, opts: Required<ReconcileOptions>): Promise<QueueRow | null> {
+  const { rows } = await sql<QueueRow>`
+    WITH picked AS (
+      SELECT q.id FROM trade_queue q
+       WHERE q.status = 'failed' AND q.error_message LIKE 'reconcile:%'
+         AND (q.reconcile_after IS NULL OR q.reconcile_after <= now())
+         AND q.completed_at <= now() - make_interval(secs => ${opts.minAgeMs / 1000})
+         -- An exit may not go back in flight beside a newer exit of the same position
+         -- (uq_trade_queue_open_exit); it waits until that one is done.
+         AND NOT (q.purpose <> 'copy' AND EXISTS (
+               SELECT 1 FROM trade_queue o
+                WHERE o.copy_relationship_id = q.copy_relationship_id AND o.asset_id = q.asset_id
+                  AND o.purpose <> 'copy' AND o.status IN ('pending', 'processing')))
+       ORDER BY q.completed_at ASC, q.id ASC
+       LIMIT 1
+       FOR UPDATE SKIP LOCKED
+    )
+    UPDATE trade_queue q
+       SET status = 'processing',
+           celery_task_id = ${`${RECONCILE_TOKEN_PREFIX}${opts.reconcilerId}`} || ':' || q.id || ':' || gen_random_uuid(),
+           started_at = now(),
+           lease_expires_at = now() + make_interval(secs => ${opts.leaseMs / 1000})
+      FROM picked
+     WHERE q.id = picked.id
+    RETURNING q.*`.execute(deps.db);
+  return rows[0] ?? null;
+}
+
+/** Ends the row without a fill: failed, spend released, decision failed — one transaction. */
+async function settleUnfilled(
+  deps: ExecutorDeps,
+  row: QueueRow,
+  token: string,
+  reason: CopyOutcomeReason,
+  detail: string,
+): Promise<boolean> {
+  return withTransaction(deps.db, async (tx) => {
+    const done = await tx
+      .updateTable('trade_queue')
+      .set({
+        status: 'failed',
+        error_message: `${reason}: ${detail}`,
+        completed_at: sql`now()`,
+        lease_expires_at: null,
+        reconcile_after: null,
+      })
+      .where('id', '=', row.id)
+      .where('celery_task_id', '=', token)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    if (done.numUpdatedRows !== 1n) return false;
+    await releaseSpend(tx, row);
+    const d = await tx
+      .updateTable('copy_decisions')
+      .set({ outcome: 'failed', reason, detail, decided_at: new Date() })
+      .where('queue_id', '=', row.id)
+      .returning(['user_id', 'copy_relationship_id', 'fill_key'])
+      .executeTakeFirst();
+    if (d) await publishDecided(tx, d, row.id, 'failed', reason, detail); // delivered on commit
+    return true;
+  });
+}
+
+/** No answer this round: count the attempt, back off, or flag the row for an operator. */
+async function postpone(
+  deps: ExecutorDeps,
+  opts: Required<ReconcileOptions>,
+  row: QueueRow,
+  token: string,
+  error: string,
+): Promise<ReconcileAction> {
+  const attempts = row.reconcile_attempts + 1;
+  const clientOrderId = clientOrderIdFor(row.id);
+  if (attempts >= opts.maxAttempts) {
+    const what =
+      `the order ${clientOrderId}` +
+      (row.signed_at ? ` (signed ${row.signed_at.toISOString()}, limit ${row.limit_price})` : '');
+    const message =
+      `${NEEDS_OPERATOR_PREFIX} ${what} may exist at the venue; ${attempts} reconciliation lookups ` +
+      `got no answer (last: ${error}). Its spend reservation is kept. Check the account at the venue, ` +
+      `then record the fill or fail the row by hand.`;
+    const flagged = await withTransaction(deps.db, async (tx) => {
+      const r = await tx
+        .updateTable('trade_queue')
+        .set({
+          status: 'failed',
+          error_message: message,
+          lease_expires_at: null,
+          reconcile_attempts: attempts,
+          reconcile_after: null,
+        })
+        .where('id', '=', row.id)
+        .where('celery_task_id', '=', token)
+        .where('status', '=', 'processing')
+        .executeTakeFirst();
+      if (r.numUpdatedRows !== 1n) return false;
+      await tx
+        .updateTable('copy_decisions')
+        .set({ detail: `outcome unknown after ${attempts} reconciliation lookups: flagged for an operator` })
+        .where('queue_id', '=', row.id)
+        .execute();
+      return true;
+    });
+    if (!flagged) return { kind: 'lost_claim', queueId: row.id };
+    deps.logger.error({ queueId: row.id, attempts, error }, 'reconciliation gave up: an operator must look');
+    return { kind: 'needs_operator', queueId: row.id, attempts, error };
+  }
+  const random = deps.random ?? Math.random;
+  const delay = backoffDelayMs(row.reconcile_attempts, random, {
+    baseMs: opts.retryBaseMs,
+    maxMs: opts.retryMaxMs,
+  });
+  const now = (deps.now ?? (() => new Date()))();
+  const at = new Date(now.getTime() + delay);
+  const r = await deps.db
+    .updateTable('trade_queue')
+    .set({
+      status: 'failed',
+      error_message: `${RECONCILE_PREFIX} unknown outcome; reconciliation lookup ${attempts} of ${opts.maxAttempts} got no answer: ${error}`,
+      lease_expires_at: null,
+      reconcile_attempts: attempts,
+      reconcile_after: at,
+    })
+    .where('id', '=', row.id)
+    .where('celery_task_id', '=', token)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  if (r.numUpdatedRows !== 1n) return { kind: 'lost_claim', queueId: row.id };
+  deps.logger.warn({ queueId: row.id, attempts, at, error }, 'reconciliation lookup inconclusive');
+  return { kind: 'retry_later', queueId: row.id, attempts, at, error };
+}
+
+async function reconcileRow(
+  deps: ExecutorDeps,
+  opts: Required<ReconcileOptions>,
+  row: QueueRow,
+): Promise<ReconcileAction> {
+  const token = row.celery_task_id!;
+  const clientOrderId = clientOrderIdFor(row.id);
+  const assetId = row.asset_id;
+  const persisted = assetId ? persistedRequest(row, clientOrderId, assetId) : null;
+  if (!persisted) {
+    // No identity was ever persisted, so no order was ever sent: nothing can exist at the venue.
+    const detail = `reconciled: ${clientOrderId} was never sent (no persisted order); nothing was bought or sold`;
+    return (await settleUnfilled(deps, row, token, 'retries_exhausted', detail))
+      ? { kind: 'not_placed', queueId: row.id, detail }
+      : { kind: 'lost_claim', queueId: row.id };
+  }
+
+  let found: OrderResult | null;
+  let detectedAt: Date | null = null;
+  try {
+    const ctx = await loadExecutionContext(deps.db, row);
+    detectedAt = ctx?.detectedAt ?? null;
+    const venue = await deps.venues.venueFor({
+      userId: row.user_id,
+      mode: row.mode,
+      apiKeyId: row.api_key_id ?? ctx?.apiKeyId ?? null,
+    });
+    if (canPrepare(venue)) await venue.prepare(persisted);
+    found = await venue.lookupOrder({ clientOrderId });
+  } catch (err) {
+    return postpone(deps, opts, row, token, errorText(err));
+  }
+  try {
+    return await settle(deps, opts, row, token, found, detectedAt);
+  } catch (err) {
+    // Recording failed (e.g. a SELL with no open lot left to close): count it like a lookup without
+    // an answer, so a row that cannot be settled automatically ends with an operator.
+    deps.logger.error({ err, queueId: row.id }, 'reconciliation could not settle a row');
+    return postpone(deps, opts, row, token, `settling failed: ${errorText(err)}`);
+  }
+}
+
+async function settle(
+  deps: ExecutorDeps,
+  opts: Required<ReconcileOptions>,
+  row: QueueRow,
+  token: string,
+  found: OrderResult | null,
+  detectedAt: Date | null,
+): Promise<ReconcileAction> {
+  const clientOrderId = clientOrderIdFor(row.id);
+  if (found && found.filledSize.gt(0)) {
+    const recorded = await recordExecution(deps.db, {
+      row,
+      token,
+      result: found,
+      // The copy happened when its order was sent, not when we learned of it.
+      executedAt: row.signed_at ?? new Date(),
+      detectedAt,
+      apiKeyId: row.api_key_id,
+    });
+    if (!recorded.recorded) return { kind: 'lost_claim', queueId: row.id };
+    deps.logger.info(
+      { queueId: row.id, venueOrderId: found.venueOrderId, filled: found.filledSize.toFixed() },
+      'reconciled: the order had filled; recorded',
+    );
+    return {
+      kind: 'executed',
+      queueId: row.id,
+      tradeId: recorded.tradeId!,
+      venueOrderId: found.venueOrderId,
+    };
+  }
+  if (found && (found.status === 'unmatched' || found.status === 'canceled')) {
+    // A FOK the venue killed: it exists but bought or sold nothing.
+    const detail =
+      `reconciled: the venue has ${clientOrderId} as ${found.status} with nothing filled; ` +
+      `nothing was bought or sold; spend reservation released`;
+    if (!(await settleUnfilled(deps, row, token, 'book_cannot_fill', detail)))
+      return { kind: 'lost_claim', queueId: row.id };
+    deps.logger.info({ queueId: row.id, status: found.status }, 'reconciled: the order did not fill');
+    return { kind: 'not_filled', queueId: row.id, detail };
+  }
+  if (found) {
+    // live / delayed / matched with nothing filled yet: the venue has not finished with it.
+    return postpone(
+      deps,
+      opts,
+      row,
+      token,
+      `the venue reports the order as ${found.status} with nothing filled`,
+    );
+  }
+  const detail =
+    `reconciled: the venue has no order ${clientOrderId}; it never arrived, nothing was bought or sold; ` +
+    (row.reserved_spend_usd === null
+      ? 'no spend was reserved'
+      : `spend reservation $${new Decimal(row.reserved_spend_usd).toFixed(2)} released`);
+  if (!(await settleUnfilled(deps, row, token, 'retries_exhausted', detail)))
+    return { kind: 'lost_claim', queueId: row.id };
+  deps.logger.info({ queueId: row.id }, 'reconciled: the order never reached the venue');
+  return { kind: 'not_placed', queueId: row.id, detail };
+}
+
+/**
+ * One reconciliation round: up to `limit` due rows, oldest first, one at a time. Safe to run from
+ * any number of processes at once (each row is claimed by one of them).
+ */
+export async function reconcileUnknownOutcomes(
+  deps: ExecutorDeps,
+  options: ReconcileOptions = {},
+): Promise<ReconcileReport> {
+  const opts: Required<ReconcileOptions> = {
+    limit: options.limit ?? 20,
+    maxAttempts: options.maxAttempts ?? 10,
+    minAgeMs: options.minAgeMs ?? 30_000,
+    leaseMs: options.leaseMs ?? 60_000,
+    retryBaseMs: options.retryBaseMs ?? 30_000,
+    retryMaxMs: options.retryMaxMs ?? 3_600_000,
+    reconcilerId: options.reconcilerId ?? `${hostname()}:${process.pid}`,
+  };
+  if (!Number.isInteger(opts.maxAttempts) || opts.maxAttempts < 1)
+    throw new RangeError(`maxAttempts must be a positive integer, got ${opts.maxAttempts}`);
+  const actions: ReconcileAction[] = [];
+  for (let i = 0; i < opts.limit; i++) {
+    const row = await claimOne(deps, opts);
+    if (!row) break;
+    actions.push(await reconcileRow(deps, opts, row));
+  }
+  return { actions };
+}
+
+/** Rows awaiting reconciliation and rows flagged for an operator (queue status, metrics). */
+export async function reconcileBacklog(
+  deps: Pick<ExecutorDeps, 'db'>,
+): Promise<{ awaiting: number; needsOperator: number; needsOperatorIds: string[] }> {
+  const { rows } = await sql<{ awaiting: string; flagged: string; ids: string[] | null }>`
+    SELECT count(*) FILTER (WHERE error_message LIKE 'reconcile:%') AS awaiting,
+           count(*) FILTER (WHERE error_message LIKE 'needs_operator:%') AS flagged,
+           (array_agg(id::text ORDER BY id) FILTER (WHERE error_message LIKE 'needs_operator:%'))[1:50] AS ids
+      FROM trade_queue
+     WHERE status = 'failed'
+       AND (error_message LIKE 'reconcile:%' OR error_message LIKE 'needs_operator:%')`.execute(deps.db);
+  const r = rows[0]!;
+  return { awaiting: Number(r.awaiting), needsOperator: Number(r.flagged), needsOperatorIds: r.ids ?? [] };
+}
