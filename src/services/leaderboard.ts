@@ -4,6 +4,7 @@
 // last row's sort value, wallet and rank, so a page is one index-friendly range scan.
 import { sql, type SqlBool, type Expression } from 'kysely';
 import type { Db } from '../db/client.ts';
+import { Decimal, toWire } from '../domain/money.ts';
 import {
   cursorDecimal,
   cursorString,
@@ -57,6 +58,10 @@ export interface LeaderboardEntry {
   sharpeRatio: string | null;
   followerCount: number;
   lastTradeAt: string | null;
+  /** From trader_copyability (docs/analytics.md "Copyability"); null before its first refresh. */
+  copyable: boolean | null;
+  copyFillRate: string | null;
+  copyMedianSlippageBps: string | null;
 }
 
 /** LIKE pattern text with its wildcards escaped (backslash is PostgreSQL's default escape). */
@@ -117,10 +122,24 @@ export async function getLeaderboard(
     );
   }
   if (after) q = q.where(after);
-  const rows = await q
+  const page = q
     .orderBy(sql`${ref} DESC NULLS LAST`)
     .orderBy('wallet_address', 'asc')
-    .limit(query.limit + 1)
+    .limit(query.limit + 1);
+  // The copyability figures are joined to the page only: as subqueries in the ranked select they
+  // would run for every active trader before the sort (10,000 traders: 3 × 10,000 lookups, ~20 ms
+  // for a page of 25; joined to the page, ~3 ms).
+  const rows = await deps.db
+    .selectFrom(page.as('t'))
+    .leftJoin('trader_copyability as c', 'c.wallet_address', 't.wallet_address')
+    .selectAll('t')
+    .select([
+      'c.copyable as copyable',
+      'c.fill_rate as copy_fill_rate',
+      'c.median_slippage_bps as copy_median_slippage_bps',
+    ])
+    .orderBy(sql`${sql.ref(`t.${col}`)} DESC NULLS LAST`)
+    .orderBy('t.wallet_address', 'asc')
     .execute();
 
   let rank = rankBase;
@@ -146,6 +165,10 @@ export async function getLeaderboard(
       sharpeRatio: r.sharpe_ratio,
       followerCount: r.follower_count,
       lastTradeAt: r.last_trade_at?.toISOString() ?? null,
+      copyable: r.copyable,
+      copyFillRate: r.copy_fill_rate === null ? null : toWire(new Decimal(r.copy_fill_rate)),
+      copyMedianSlippageBps:
+        r.copy_median_slippage_bps === null ? null : toWire(new Decimal(r.copy_median_slippage_bps)),
     }),
   );
 }

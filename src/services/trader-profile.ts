@@ -12,22 +12,13 @@
 // `stats.pnl7d` / `stats.totalPnl`, from the trader statistics). Days are UTC calendar days; the
 // series has 30 entries ending today, days without fills included (zeros).
 //
-// Follower outcomes (all time, over this trader's fills only):
-// - medianSlippageBps: median of trades.slippage_percent × 100 over executed BUY copies (one
-//   trades row per executed buy order: copy_tx_hash set). Positive = worse than the leader's price.
-//   Sells are left out: closing a lot keeps the buy's figures on the lot row.
-// - fillRate: executed / (executed + failed + skipped for an execution reason), where execution
-//   reasons are those met while trying to execute against the book (EXECUTION_SKIP_REASONS:
-//   slippage_exceeded, book_cannot_fill). Skips by the follower's own filters, sizing, limits,
-//   credentials or pauses say nothing about the trader and are not counted; queued copies are
-//   undecided and not counted. Null when nothing qualifies.
-// - detectionToFillP50Ms: median of trades.execution_time_ms (leader fill detected → copy filled)
-//   over the same executed BUY copies.
+// What copying the trader delivered here (`copyability`): read from trader_copyability, which the
+// scheduler refreshes (src/analytics/copyability.ts; every formula: docs/analytics.md
+// "Copyability"). `computedAt` says how fresh it is; null (and zero counts) before the first refresh.
 import { sql } from 'kysely';
 import type { Clock } from '../auth/clock.ts';
 import type { Db } from '../db/client.ts';
 import { Decimal, toWire } from '../domain/money.ts';
-import type { CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import { notFound } from './app-error.ts';
 import {
   cursorString,
@@ -38,7 +29,6 @@ import {
   type PageRequest,
 } from './pagination.ts';
 
-export const EXECUTION_SKIP_REASONS: readonly CopyOutcomeReason[] = ['slippage_exceeded', 'book_cannot_fill'];
 export const DAILY_SERIES_DAYS = 30;
 
 export interface TraderStats {
@@ -95,16 +85,36 @@ export interface LeaderFillView {
   detectedAt: string;
 }
 
-export interface FollowerOutcomes {
+export interface CopyabilityView {
+  /** When the figures were computed; null before the first refresh. */
+  computedAt: string | null;
   followerCount: number;
-  medianSlippageBps: string | null;
-  slippageSamples: number;
+  /** False when the style is flagged too fast or too small to copy; null before the first refresh. */
+  copyable: boolean | null;
+  tooFast: boolean;
+  tooSmall: boolean;
   fillRate: string | null;
   executed: number;
-  failed: number;
-  skippedForExecution: number;
-  detectionToFillP50Ms: number | null;
+  failedExecution: number;
+  notCounted: number;
+  pending: number;
+  medianSlippageBps: string | null;
+  slippageSamples: number;
+  latencyP50Ms: number | null;
+  latencyP90Ms: number | null;
   latencySamples: number;
+  copiedPositions: number;
+  followerCostUsd: string;
+  followerPnlUsd: string;
+  leaderCostUsd: string;
+  leaderPnlUsd: string;
+  followerReturn: string | null;
+  leaderReturn: string | null;
+  roundTrips: number;
+  medianRoundTripSeconds: string | null;
+  buyFills: number;
+  usualProportionality: string | null;
+  belowMinimumShare: string | null;
 }
 
 export interface TraderProfile {
@@ -116,7 +126,7 @@ export interface TraderProfile {
     days: DailyPnl[];
   };
   recentFills: Page<LeaderFillView>;
-  followers: FollowerOutcomes;
+  copyability: CopyabilityView;
 }
 
 const FILLS_CURSOR = 'trader-fills';
@@ -136,10 +146,10 @@ export async function getTraderProfile(
     .executeTakeFirst();
   if (!t) throw notFound('trader');
 
-  const [dailyPnl, recentFills, followers] = await Promise.all([
+  const [dailyPnl, recentFills, copyability] = await Promise.all([
     dailySeries(deps, wallet),
     recentLeaderFills(deps.db, wallet, fillsPage),
-    followerOutcomes(deps.db, wallet, t.follower_count),
+    copyabilityOf(deps.db, wallet, t.follower_count),
   ]);
   return {
     stats: {
@@ -173,7 +183,7 @@ export async function getTraderProfile(
     },
     dailyPnl,
     recentFills,
-    followers,
+    copyability,
   };
 }
 
@@ -303,51 +313,41 @@ async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Pro
   );
 }
 
-async function followerOutcomes(db: Db, wallet: string, followerCount: number): Promise<FollowerOutcomes> {
-  const copies = sql`
-    SELECT slippage_percent, execution_time_ms FROM trades
-     WHERE trader_wallet_address = ${wallet} AND is_copy_trade AND side = 'BUY' AND copy_tx_hash IS NOT NULL`;
-  const [slip, lat, dec] = await Promise.all([
-    sql<{ median_bps: string | null; n: string | null }>`
-      WITH s AS (
-        SELECT slippage_percent AS v,
-               row_number() OVER (ORDER BY slippage_percent) AS rn,
-               count(*) OVER () AS n
-          FROM (${copies}) c WHERE slippage_percent IS NOT NULL)
-      SELECT round(avg(v) * 100, 2)::text AS median_bps, max(n)::text AS n
-        FROM s WHERE rn IN ((n + 1) / 2, (n + 2) / 2)`.execute(db),
-    sql<{ median_ms: string | null; n: string | null }>`
-      WITH s AS (
-        SELECT execution_time_ms AS v,
-               row_number() OVER (ORDER BY execution_time_ms) AS rn,
-               count(*) OVER () AS n
-          FROM (${copies}) c WHERE execution_time_ms IS NOT NULL)
-      SELECT round(avg(v), 1)::text AS median_ms, max(n)::text AS n
-        FROM s WHERE rn IN ((n + 1) / 2, (n + 2) / 2)`.execute(db),
-    sql<{ executed: number; failed: number; skipped: number }>`
-      SELECT count(*) FILTER (WHERE d.outcome = 'executed')::int AS executed,
-             count(*) FILTER (WHERE d.outcome = 'failed')::int AS failed,
-             count(*) FILTER (WHERE d.outcome = 'skipped' AND d.reason IN (${sql.join([...EXECUTION_SKIP_REASONS])}))::int AS skipped
-        FROM copy_decisions d
-        JOIN leader_fills f ON f.fill_key = d.fill_key
-       WHERE f.trader_wallet_address = ${wallet}`.execute(db),
-  ]);
-  const s = slip.rows[0];
-  const l = lat.rows[0];
-  const d = dec.rows[0] ?? { executed: 0, failed: 0, skipped: 0 };
-  const denominator = d.executed + d.failed + d.skipped;
+const norm = (v: string | null) => (v === null ? null : toWire(new Decimal(v)));
+
+async function copyabilityOf(db: Db, wallet: string, followerCount: number): Promise<CopyabilityView> {
+  const c = await db
+    .selectFrom('trader_copyability')
+    .selectAll()
+    .where('wallet_address', '=', wallet)
+    .executeTakeFirst();
   return {
+    computedAt: c?.computed_at.toISOString() ?? null,
     followerCount,
-    medianSlippageBps: s?.median_bps ?? null,
-    slippageSamples: Number(s?.n ?? 0),
-    fillRate:
-      denominator === 0
-        ? null
-        : toWire(new Decimal(d.executed).div(denominator).toDecimalPlaces(4, Decimal.ROUND_HALF_UP)),
-    executed: d.executed,
-    failed: d.failed,
-    skippedForExecution: d.skipped,
-    detectionToFillP50Ms: l?.median_ms == null ? null : Number(l.median_ms),
-    latencySamples: Number(l?.n ?? 0),
+    copyable: c?.copyable ?? null,
+    tooFast: c?.too_fast ?? false,
+    tooSmall: c?.too_small ?? false,
+    fillRate: norm(c?.fill_rate ?? null),
+    executed: c?.executed ?? 0,
+    failedExecution: c?.failed_execution ?? 0,
+    notCounted: c?.not_counted ?? 0,
+    pending: c?.pending ?? 0,
+    medianSlippageBps: norm(c?.median_slippage_bps ?? null),
+    slippageSamples: c?.slippage_samples ?? 0,
+    latencyP50Ms: c?.latency_p50_ms ?? null,
+    latencyP90Ms: c?.latency_p90_ms ?? null,
+    latencySamples: c?.latency_samples ?? 0,
+    copiedPositions: c?.copied_positions ?? 0,
+    followerCostUsd: norm(c?.follower_cost_usd ?? '0')!,
+    followerPnlUsd: norm(c?.follower_pnl_usd ?? '0')!,
+    leaderCostUsd: norm(c?.leader_cost_usd ?? '0')!,
+    leaderPnlUsd: norm(c?.leader_pnl_usd ?? '0')!,
+    followerReturn: norm(c?.follower_return ?? null),
+    leaderReturn: norm(c?.leader_return ?? null),
+    roundTrips: c?.round_trips ?? 0,
+    medianRoundTripSeconds: norm(c?.median_round_trip_seconds ?? null),
+    buyFills: c?.buy_fills ?? 0,
+    usualProportionality: norm(c?.usual_proportionality ?? null),
+    belowMinimumShare: norm(c?.below_minimum_share ?? null),
   };
 }

@@ -32,6 +32,12 @@ const LeaderboardEntrySchema = z
     sharpeRatio: z.string().nullable(),
     followerCount: z.number().int(),
     lastTradeAt: z.string().nullable(),
+    copyable: z
+      .boolean()
+      .nullable()
+      .describe('false when the style is too fast or too small to copy (docs/analytics.md "Copyability")'),
+    copyFillRate: z.string().nullable().describe("share of this platform's copies that executed, 0-1"),
+    copyMedianSlippageBps: z.string().nullable().describe("copies' median price vs the trader's; + is worse"),
   })
   .meta({ id: 'LeaderboardEntry' });
 
@@ -53,6 +59,60 @@ const LeaderFillSchema = z
     detectedAt: z.string(),
   })
   .meta({ id: 'LeaderFill' });
+
+// What copying the trader delivered on this platform (docs/analytics.md "Copyability").
+const CopyabilitySchema = z
+  .object({
+    computedAt: z
+      .string()
+      .nullable()
+      .describe('when the figures were refreshed; null before the first refresh'),
+    followerCount: z.number().int(),
+    copyable: z
+      .boolean()
+      .nullable()
+      .describe(
+        'false when the style is flagged too fast or too small to copy; null before the first refresh',
+      ),
+    tooFast: z.boolean().describe('median round trip (sell after the last buy of the token) under 5 minutes'),
+    tooSmall: z
+      .boolean()
+      .describe(
+        "half or more of its buys would copy below Polymarket's $1 minimum at the usual proportionality",
+      ),
+    fillRate: z
+      .string()
+      .nullable()
+      .describe(
+        'executed / (executed + failed at execution: slippage, liquidity, venue refusal, expiry), 0-1',
+      ),
+    executed: z.number().int(),
+    failedExecution: z.number().int(),
+    notCounted: z.number().int().describe("skips by the follower's own settings and limits"),
+    pending: z.number().int(),
+    medianSlippageBps: z
+      .string()
+      .nullable()
+      .describe("median over executed copies of the copy's price against the trader's; + is worse"),
+    slippageSamples: z.number().int(),
+    latencyP50Ms: z.number().int().nullable().describe('detection of the trader fill → copy filled'),
+    latencyP90Ms: z.number().int().nullable(),
+    latencySamples: z.number().int(),
+    copiedPositions: z.number().int(),
+    followerCostUsd: Money,
+    followerPnlUsd: Money.describe('what the copied positions made for followers (realized + marked)'),
+    leaderCostUsd: Money,
+    leaderPnlUsd: Money.describe("what the same shares made at the trader's own prices"),
+    followerReturn: z.string().nullable(),
+    leaderReturn: z.string().nullable(),
+    roundTrips: z.number().int(),
+    medianRoundTripSeconds: z.string().nullable(),
+    buyFills: z.number().int(),
+    usualProportionality: z.string().nullable(),
+    belowMinimumShare: z.string().nullable(),
+  })
+  .describe('what copying this trader delivered on this platform; see docs/analytics.md')
+  .meta({ id: 'Copyability' });
 
 const TraderProfileSchema = z
   .object({
@@ -107,22 +167,7 @@ const TraderProfileSchema = z
           'here. Excludes fees, market resolutions and unrealized gains; see docs/api.md.',
       ),
     recentFills: pageOf(LeaderFillSchema),
-    followers: z
-      .object({
-        followerCount: z.number().int(),
-        medianSlippageBps: z.string().nullable().describe('median over executed buy copies; + is worse'),
-        slippageSamples: z.number().int(),
-        fillRate: z
-          .string()
-          .nullable()
-          .describe('executed / (executed + failed + skipped for slippage or liquidity), 0-1'),
-        executed: z.number().int(),
-        failed: z.number().int(),
-        skippedForExecution: z.number().int(),
-        detectionToFillP50Ms: z.number().nullable(),
-        latencySamples: z.number().int(),
-      })
-      .describe('what followers got copying this trader on this platform (all time)'),
+    copyability: CopyabilitySchema,
   })
   .meta({ id: 'TraderProfile' });
 
@@ -186,7 +231,10 @@ export function leaderboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         );
         reply.header('etag', entry.etag);
         reply.header('cache-control', `public, max-age=${Math.floor(ttlMs / 1000)}`);
-        if (etagMatches(req.headers['if-none-match'], entry.etag)) return reply.code(304).send(null);
+        // 304 carries no body: sent without one (a serialized `null` would announce
+        // content-length 4 that never arrives, and keep-alive clients would wait for it).
+        if (etagMatches(req.headers['if-none-match'], entry.etag))
+          return reply.code(304).send(undefined as never);
         // Already serialized (and checked against the schema) when cached: a JSON string goes out as is.
         return reply.type('application/json; charset=utf-8').send(entry.body as never);
       },
