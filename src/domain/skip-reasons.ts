@@ -104,6 +104,10 @@ const REASONS = {
     outcome: 'cancelled',
     message: 'You used the emergency stop: copying is paused and pending copies were cancelled.',
   },
+  cancelled_by_admin: {
+    outcome: 'cancelled',
+    message: 'An administrator cancelled this pending copy.',
+  },
 } as const satisfies Record<string, ReasonSpec>;
 
 export type CopyOutcomeReason = keyof typeof REASONS;

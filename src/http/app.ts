@@ -34,6 +34,14 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     loggerInstance: opts.logger,
     bodyLimit: 1_048_576,
     trustProxy: opts.trustProxy ?? false,
+    // URLs the router refuses before any route runs (a path parameter over 100 characters, broken
+    // percent-encoding): the API's one error body, and never the URL echoed back.
+    frameworkErrors: (err, _req, reply) => {
+      const r = reply as unknown as { code(n: number): { send(body: unknown): unknown } };
+      void r
+        .code(err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 414 : 400)
+        .send({ error: { code: 'bad_request', message: 'the request URL is malformed or too long' } });
+    },
   }) as unknown as FastifyInstance;
   const startedAt = Date.now();
   let shuttingDown = false;

@@ -4,8 +4,11 @@
 // most MIDPOINT_BATCH tokens, one getMidpoints call each, and each batch is written with ONE UPDATE
 // joining the batch's (token, midpoint) pairs, so the cost is per token, not per lot. A token the
 // venue gives no midpoint for (an empty side, unknown token) keeps its last value.
+// Each batch's UPDATE runs in a transaction with its pnl.updated events (src/events/pnl-events.ts):
+// one per user whose unrealized P&L moved, delivered only if the marks commit.
 import { sql } from 'kysely';
-import type { Db } from '../db/client.ts';
+import { withTransaction, type Db } from '../db/client.ts';
+import { publishMarkedPnl, unrealizedByUser } from '../events/pnl-events.ts';
 import { toWire, type Decimal } from '../domain/money.ts';
 import type { MarketDataSource } from '../venue/venue.ts';
 
@@ -49,12 +52,18 @@ export async function markToMarket(
     if (priced.length === 0) continue;
     for (const [token, mid] of priced) midpoints.set(token, mid);
     const values = priced.map(([token, mid]) => sql`(${token}::varchar, ${toWire(mid)}::numeric)`);
-    const r = await sql`
+    const batchTokens = priced.map(([token]) => token);
+    const r = await withTransaction(deps.db, async (tx) => {
+      const before = await unrealizedByUser(tx, batchTokens);
+      const updated = await sql`
       UPDATE trades t
          SET current_value_usd = round(t.quantity * v.mid, 6),
              unrealized_pnl_usd = round(t.quantity * v.mid, 6) - t.entry_value_usd
         FROM (VALUES ${sql.join(values)}) AS v (asset_id, mid)
-       WHERE t.asset_id = v.asset_id AND t.is_copy_trade AND t.status = 'open'`.execute(deps.db);
+       WHERE t.asset_id = v.asset_id AND t.is_copy_trade AND t.status = 'open'`.execute(tx);
+      await publishMarkedPnl(tx, batchTokens, before);
+      return updated;
+    });
     lots += Number(r.numAffectedRows ?? 0n);
   }
   return { tokens: tokens.length, priced: midpoints.size, lots, midpoints };

@@ -1,13 +1,17 @@
 // Stores a user's Polymarket credentials: verified with the venue first, then encrypted under a
 // fresh data key bound to (user, record), with the audit row in the same transaction. The first
 // active key becomes primary unless the caller says otherwise.
+//
+// With 2FA on, the step-up code is checked before the venue is asked (a missing or wrong code never
+// reaches Polymarket) and spent in the insert's transaction: a rejected or duplicate key leaves the
+// code usable, and two requests with one code cannot both store a key.
 import { sql } from 'kysely';
-import { withTransaction } from '../db/client.ts';
 import { writeAudit } from '../vault/audit-log.ts';
 import { apiKeyHash, apiKeyHint, encryptCredentials } from '../vault/credential-crypto.ts';
 import { AppError } from './app-error.ts';
 import type { RequestMeta } from './auth-deps.ts';
 import { toCredentialView, type CredentialView } from './credential-view.ts';
+import { precheckSecondFactor, withSecondFactor } from './two-factor.ts';
 import type { VaultDeps } from './vault-deps.ts';
 
 export interface AddCredentialInput {
@@ -27,7 +31,9 @@ export async function addCredential(
   userId: string,
   input: AddCredentialInput,
   meta: RequestMeta,
+  totp: string | undefined,
 ): Promise<CredentialView> {
+  await precheckSecondFactor(deps, userId, totp);
   const keyHash = apiKeyHash(input.apiKey);
   const existing = await deps.db
     .selectFrom('polymarket_api_keys')
@@ -76,7 +82,7 @@ export async function addCredential(
     throw new AppError('credential_rejected', `Polymarket rejected these credentials: ${verdict.reason}`);
   }
   try {
-    return await withTransaction(deps.db, async (tx) => {
+    return await withSecondFactor(deps, userId, totp, async (tx) => {
       // The record id is part of the ciphertexts' associated data, so it is taken before encrypting.
       const { rows } = await sql<{
         id: string;

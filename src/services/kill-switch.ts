@@ -1,9 +1,14 @@
 // The global kill switch (admin): platform_controls.kill_switch. Every worker reads it before every
 // order and skips the row with reason `kill_switch` while it is on; detection and fan-out keep
 // recording leader fills (so nothing is lost and copies resume on their own once rows are queued
-// again). Turning it on requires a reason; who changed it and when are kept.
-import type { Db } from '../db/client.ts';
+// again). Turning it on requires a reason; who changed it and when are kept. Through the API
+// (adminSetKillSwitch) the change also needs the admin's step-up code when their 2FA is on, and is
+// written to the admin audit trail in the same transaction.
+import type { Db, Tx } from '../db/client.ts';
+import { writeAdminAudit } from './admin-audit.ts';
+import type { AdminActor } from './admin-users.ts';
 import { AppError } from './app-error.ts';
+import { withSecondFactor, type TwoFactorDeps } from './two-factor.ts';
 
 export interface KillSwitchView {
   readonly enabled: boolean;
@@ -31,7 +36,7 @@ export async function getKillSwitch(deps: { db: Db }): Promise<KillSwitchView> {
 }
 
 export async function setKillSwitch(
-  deps: { db: Db; clock: () => Date },
+  deps: { db: Db | Tx; clock: () => Date },
   actorUserId: string,
   input: { enabled: boolean; reason?: string | null | undefined },
 ): Promise<KillSwitchView> {
@@ -49,4 +54,22 @@ export async function setKillSwitch(
     .returningAll()
     .executeTakeFirstOrThrow();
   return view(row);
+}
+
+export async function adminSetKillSwitch(
+  deps: TwoFactorDeps,
+  actor: AdminActor,
+  input: { enabled: boolean; reason?: string | null | undefined },
+): Promise<KillSwitchView> {
+  return withSecondFactor(deps, actor.userId, actor.totp, async (tx) => {
+    const before = await tx.selectFrom('platform_controls').selectAll().forUpdate().executeTakeFirstOrThrow();
+    const after = await setKillSwitch({ db: tx, clock: deps.clock }, actor.userId, input);
+    await writeAdminAudit(tx, {
+      actorUserId: actor.userId,
+      action: 'kill_switch',
+      detail: { from: before.kill_switch, to: after.enabled, reason: after.reason },
+      ip: actor.meta.ip,
+    });
+    return after;
+  });
 }

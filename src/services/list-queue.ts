@@ -2,8 +2,9 @@
 // keyset-paginated), with status, retries, the error (a reason code) and timing. Internal execution
 // state is not shown: the worker's claim token, its lease, the API key row used and the spend
 // reservation stay server-side.
+import type { Selectable } from 'kysely';
 import type { Db } from '../db/client.ts';
-import type { QueueStatus } from '../db/schema.ts';
+import type { QueueStatus, TradeQueueTable } from '../db/schema.ts';
 import { cursorId, decodeCursor, toPage, type Page, type PageRequest } from './pagination.ts';
 
 export interface QueueQuery extends PageRequest {
@@ -38,74 +39,74 @@ export interface QueueItemView {
 
 const KIND = 'queue';
 
+/** The columns a queue item view is made of (shared with the admin queue list). */
+export const QUEUE_VIEW_COLUMNS = [
+  'id',
+  'copy_relationship_id',
+  'trader_wallet_address',
+  'purpose',
+  'mode',
+  'market_id',
+  'asset_id',
+  'side',
+  'quantity',
+  'notional_usd',
+  'target_price',
+  'limit_price',
+  'status',
+  'priority',
+  'retry_count',
+  'max_retries',
+  'error_message',
+  'venue_order_id',
+  'created_at',
+  'scheduled_for',
+  'started_at',
+  'completed_at',
+  'expires_at',
+] as const;
+
+type QueueViewRow = Pick<Selectable<TradeQueueTable>, (typeof QUEUE_VIEW_COLUMNS)[number]>;
+
+export function toQueueItemView(r: QueueViewRow): QueueItemView {
+  return {
+    id: r.id,
+    relationshipId: String(r.copy_relationship_id),
+    traderWallet: r.trader_wallet_address,
+    purpose: r.purpose,
+    mode: r.mode,
+    marketId: r.market_id,
+    assetId: r.asset_id,
+    side: r.side,
+    quantity: r.quantity,
+    notionalUsd: r.notional_usd,
+    targetPrice: r.target_price,
+    limitPrice: r.limit_price,
+    status: r.status,
+    priority: r.priority,
+    retryCount: r.retry_count,
+    maxRetries: r.max_retries,
+    error: r.error_message,
+    venueOrderId: r.venue_order_id,
+    createdAt: r.created_at.toISOString(),
+    scheduledFor: r.scheduled_for?.toISOString() ?? null,
+    startedAt: r.started_at?.toISOString() ?? null,
+    completedAt: r.completed_at?.toISOString() ?? null,
+    expiresAt: r.expires_at?.toISOString() ?? null,
+  };
+}
+
 export async function listQueue(
   deps: { db: Db },
   userId: string,
   query: QueueQuery,
 ): Promise<Page<QueueItemView>> {
-  let q = deps.db
-    .selectFrom('trade_queue')
-    .select([
-      'id',
-      'copy_relationship_id',
-      'trader_wallet_address',
-      'purpose',
-      'mode',
-      'market_id',
-      'asset_id',
-      'side',
-      'quantity',
-      'notional_usd',
-      'target_price',
-      'limit_price',
-      'status',
-      'priority',
-      'retry_count',
-      'max_retries',
-      'error_message',
-      'venue_order_id',
-      'created_at',
-      'scheduled_for',
-      'started_at',
-      'completed_at',
-      'expires_at',
-    ])
-    .where('user_id', '=', userId);
+  let q = deps.db.selectFrom('trade_queue').select(QUEUE_VIEW_COLUMNS).where('user_id', '=', userId);
   if (query.status) q = q.where('status', '=', query.status);
   if (query.cursor !== undefined) q = q.where('id', '<', cursorId(decodeCursor(KIND, query.cursor), 0));
   const rows = await q
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
     .execute();
-  return toPage(
-    rows,
-    query.limit,
-    KIND,
-    (r) => [r.id],
-    (r) => ({
-      id: r.id,
-      relationshipId: String(r.copy_relationship_id),
-      traderWallet: r.trader_wallet_address,
-      purpose: r.purpose,
-      mode: r.mode,
-      marketId: r.market_id,
-      assetId: r.asset_id,
-      side: r.side,
-      quantity: r.quantity,
-      notionalUsd: r.notional_usd,
-      targetPrice: r.target_price,
-      limitPrice: r.limit_price,
-      status: r.status,
-      priority: r.priority,
-      retryCount: r.retry_count,
-      maxRetries: r.max_retries,
-      error: r.error_message,
-      venueOrderId: r.venue_order_id,
-      createdAt: r.created_at.toISOString(),
-      scheduledFor: r.scheduled_for?.toISOString() ?? null,
-      startedAt: r.started_at?.toISOString() ?? null,
-      completedAt: r.completed_at?.toISOString() ?? null,
-      expiresAt: r.expires_at?.toISOString() ?? null,
-    }),
-  );
+  return toPage(rows, query.limit, KIND, (r) => [r.id], toQueueItemView);
 }

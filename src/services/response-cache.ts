@@ -3,6 +3,10 @@
 // process), in process memory otherwise. Expiry is decided by the injected clock in both stores
 // (Redis's own expiry only reclaims memory), so tests move a clock instead of sleeping. A Redis
 // failure never fails the request: the body is computed afresh.
+//
+// Misses are single-flight per process: when an entry expires under load (1,000 requests/s), the
+// requests arriving while it is recomputed wait for that one computation instead of each running
+// the query (which would put dozens of identical queries on the database at every expiry).
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../auth/clock.ts';
@@ -39,21 +43,24 @@ export function memoryResponseCache(opts: {
 }): ResponseCache {
   const max = opts.maxEntries ?? 1000;
   const entries = new Map<string, CachedBody>();
+  const flight = singleFlight();
   return {
     async getOrCompute(key, compute) {
       const now = opts.clock().getTime();
       const hit = entries.get(key);
       if (hit && hit.expiresAt > now) return hit;
-      const body = await compute();
-      const entry = { body, etag: strongEtag(body), expiresAt: now + opts.ttlMs };
-      entries.delete(key);
-      if (entries.size >= max) {
-        // Drop expired entries first, then the oldest inserted.
-        for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
-        if (entries.size >= max) entries.delete(entries.keys().next().value as string);
-      }
-      entries.set(key, entry);
-      return entry;
+      return flight(key, async () => {
+        const body = await compute();
+        const entry = { body, etag: strongEtag(body), expiresAt: now + opts.ttlMs };
+        entries.delete(key);
+        if (entries.size >= max) {
+          // Drop expired entries first, then the oldest inserted.
+          for (const [k, e] of entries) if (e.expiresAt <= now) entries.delete(k);
+          if (entries.size >= max) entries.delete(entries.keys().next().value as string);
+        }
+        entries.set(key, entry);
+        return entry;
+      });
     },
   };
 }
@@ -65,6 +72,7 @@ export function redisResponseCache(opts: {
   prefix: string;
   onError?: (err: unknown) => void;
 }): ResponseCache {
+  const flight = singleFlight();
   return {
     async getOrCompute(key, compute) {
       const now = opts.clock().getTime();
@@ -78,14 +86,28 @@ export function redisResponseCache(opts: {
       } catch (err) {
         opts.onError?.(err);
       }
-      const body = await compute();
-      const entry = { body, etag: strongEtag(body), expiresAt: now + opts.ttlMs };
-      try {
-        await opts.redis.set(redisKey, JSON.stringify(entry), 'PX', opts.ttlMs);
-      } catch (err) {
-        opts.onError?.(err);
-      }
-      return entry;
+      return flight(key, async () => {
+        const body = await compute();
+        const entry = { body, etag: strongEtag(body), expiresAt: now + opts.ttlMs };
+        try {
+          await opts.redis.set(redisKey, JSON.stringify(entry), 'PX', opts.ttlMs);
+        } catch (err) {
+          opts.onError?.(err);
+        }
+        return entry;
+      });
     },
+  };
+}
+
+/** Runs at most one `fn` per key at a time; concurrent callers share its result (or its error). */
+export function singleFlight(): <T>(key: string, fn: () => Promise<T>) => Promise<T> {
+  const running = new Map<string, Promise<unknown>>();
+  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const current = running.get(key);
+    if (current) return current as Promise<T>;
+    const p = fn().finally(() => running.delete(key));
+    running.set(key, p);
+    return p;
   };
 }

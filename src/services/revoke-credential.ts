@@ -1,20 +1,21 @@
 // Revokes a credential: it is never decrypted for use again (use-credential reads active keys only)
 // and stops being primary. Live relationships then have no credential and the engine skips them.
-import { withTransaction } from '../db/client.ts';
+// With 2FA on it needs a fresh code, spent in the same transaction as the revocation.
 import { writeAudit } from '../vault/audit-log.ts';
 import { AppError, notFound } from './app-error.ts';
 import type { RequestMeta } from './auth-deps.ts';
 import { toCredentialView, type CredentialView } from './credential-view.ts';
-import type { VaultDeps } from './vault-deps.ts';
+import { withSecondFactor, type TwoFactorDeps } from './two-factor.ts';
 
 export async function revokeCredential(
-  deps: Pick<VaultDeps, 'db' | 'clock'>,
+  deps: TwoFactorDeps,
   userId: string,
   id: string,
   reason: string,
   meta: RequestMeta,
+  totp: string | undefined,
 ): Promise<CredentialView> {
-  return withTransaction(deps.db, async (tx) => {
+  return withSecondFactor(deps, userId, totp, async (tx) => {
     const row = await tx
       .selectFrom('polymarket_api_keys')
       .select(['id', 'status'])

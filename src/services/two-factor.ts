@@ -1,11 +1,16 @@
 // TOTP two-factor authentication: enrol (a new secret, encrypted at rest, not yet enabled), confirm
 // (a code from the app enables it and issues ten one-time recovery codes, stored hashed), disable
 // (needs a current code), and the check every protected action runs: sign-in by any identity,
-// credential changes and the emergency stop.
+// credential changes, identity unlinking, the emergency stop and admin actions.
 //
 // A TOTP code is accepted once: the last accepted time step is kept per user, so a code seen at
 // sign-in cannot be replayed for a credential change. A wrong code counts as a failed sign-in
 // (five lock the account for 30 minutes), which bounds guessing even with a stolen session.
+//
+// The step-up rule: a code is spent in the same transaction as the action it authorises
+// (withSecondFactor), never in a transaction of its own. An action that fails rolls the spend back,
+// so the user's code still works for the retry; and since the spend is a conditional write under a
+// lock on the user's row, two requests racing with one code cannot both succeed.
 import { sql } from 'kysely';
 import QRCode from 'qrcode';
 import type { Clock } from '../auth/clock.ts';
@@ -114,13 +119,52 @@ export async function withSecondFactor<T>(
   }
 }
 
-/** Step-up check for sensitive actions: a fresh code when 2FA is on, nothing otherwise. */
-export async function requireFreshSecondFactor(
+/**
+ * Checks a step-up code WITHOUT spending it, for actions that must call out (e.g. verify credentials
+ * with the venue) before their own transaction, so a missing or wrong code is refused before the
+ * call. The action must still run inside withSecondFactor, which spends the code atomically with it
+ * (a code that passed here can lose a race there, and is then refused). A wrong code counts as a
+ * failed sign-in, as in withSecondFactor.
+ */
+export async function precheckSecondFactor(
   deps: TwoFactorDeps,
   userId: string,
   code: string | undefined,
 ): Promise<void> {
-  await withSecondFactor(deps, userId, code, async () => undefined);
+  const user = await deps.db
+    .selectFrom('users')
+    .leftJoin('auth_totp_state as s', 's.user_id', 'users.id')
+    .select(['two_factor_enabled', 'two_factor_secret', 'locked_until', 's.last_used_step'])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  if (!user) throw notFound('user');
+  if (!user.two_factor_enabled) return;
+  const now = deps.clock();
+  if (user.locked_until && user.locked_until > now) {
+    const seconds = Math.ceil((user.locked_until.getTime() - now.getTime()) / 1000);
+    throw new AppError('account_locked', 'too many failed attempts; try again later', seconds);
+  }
+  if (code === undefined || code === '') throw REQUIRED();
+  let ok = false;
+  if (user.two_factor_secret && isTotpCode(code)) {
+    const step = totpStep(decryptTotpSecret(deps.masterKey, userId, user.two_factor_secret), code, now);
+    ok = step !== null && (user.last_used_step === null || BigInt(user.last_used_step) < BigInt(step));
+  } else if (user.two_factor_secret) {
+    const normalized = normalizeRecoveryCode(code);
+    ok =
+      normalized !== null &&
+      (await deps.db
+        .selectFrom('auth_recovery_codes')
+        .select('id')
+        .where('user_id', '=', userId)
+        .where('code_hash', '=', recoveryCodeHash(normalized))
+        .where('used_at', 'is', null)
+        .executeTakeFirst()) !== undefined;
+  }
+  if (!ok) {
+    await recordFailedSignIn(deps.db, userId, now);
+    throw INVALID();
+  }
 }
 
 export interface Enrollment {

@@ -1,12 +1,13 @@
 // Changes a credential's settings: name, daily spend limit, primary flag. Secrets cannot be edited
-// (add a new key and revoke the old one).
+// (add a new key and revoke the old one). Like every credential change it needs a fresh second
+// factor when 2FA is on (raising the spend limit is what a thief with a session would do first);
+// the code is spent in the same transaction, so a refused change (409) leaves it usable.
 import { dec } from '../domain/money.ts';
-import { withTransaction } from '../db/client.ts';
 import { writeAudit } from '../vault/audit-log.ts';
 import { AppError, notFound } from './app-error.ts';
 import type { RequestMeta } from './auth-deps.ts';
 import { toCredentialView, type CredentialView } from './credential-view.ts';
-import type { VaultDeps } from './vault-deps.ts';
+import { withSecondFactor, type TwoFactorDeps } from './two-factor.ts';
 
 export interface UpdateCredentialInput {
   keyName?: string | null;
@@ -15,13 +16,14 @@ export interface UpdateCredentialInput {
 }
 
 export async function updateCredential(
-  deps: Pick<VaultDeps, 'db'>,
+  deps: TwoFactorDeps,
   userId: string,
   id: string,
   input: UpdateCredentialInput,
   meta: RequestMeta,
+  totp: string | undefined,
 ): Promise<CredentialView> {
-  return withTransaction(deps.db, async (tx) => {
+  return withSecondFactor(deps, userId, totp, async (tx) => {
     const row = await tx
       .selectFrom('polymarket_api_keys')
       .selectAll()

@@ -97,6 +97,14 @@ export function apiErrorHandler(error: FastifyError, request: FastifyRequest, re
         return reply.code(status).send(errorBody('bad_request', 'the request is malformed'));
     }
   }
+  // Two transactions that locked the same rows in opposite orders (e.g. two admins acting on each
+  // other, each holding their own row for the step-up): PostgreSQL aborted one of them, nothing of
+  // it was written, and the same request can simply be sent again.
+  const pgCode = (error as { code?: unknown }).code;
+  if (pgCode === '40P01' || pgCode === '40001') {
+    request.log.warn({ err: error }, 'transaction aborted by a concurrent one');
+    return reply.code(409).send(errorBody('conflict', 'a concurrent change got in the way; send it again'));
+  }
   request.log.error({ err: error }, 'unhandled error');
   return reply.code(500).send(errorBody('internal', 'internal error'));
 }

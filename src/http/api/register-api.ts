@@ -24,8 +24,10 @@ import { bearerToken } from './request-auth.ts';
 import { accountSecurityRoutes } from './routes/account-security-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
+import { backtestRoutes } from './routes/backtest-routes.ts';
 import { controlRoutes } from './routes/control-routes.ts';
 import { credentialRoutes } from './routes/credential-routes.ts';
+import { discoveryRoutes } from './routes/discovery-routes.ts';
 import { eventRoutes, type EventStreamSettings } from './routes/event-routes.ts';
 import { followRoutes } from './routes/follow-routes.ts';
 import { identityRoutes } from './routes/identity-routes.ts';
@@ -116,6 +118,7 @@ export async function registerApi(
 
       // Public reads (per-IP budget only).
       await api.register(leaderboardRoutes(deps));
+      await api.register(discoveryRoutes(deps));
 
       // Everything else needs a signed-in user.
       await api.register(async (priv) => {
@@ -134,6 +137,7 @@ export async function registerApi(
         await priv.register(accountSecurityRoutes(deps));
         await priv.register(credentialRoutes(deps));
         await priv.register(followRoutes(deps));
+        await priv.register(backtestRoutes(deps));
         await priv.register(readRoutes(deps));
         await priv.register(controlRoutes(deps));
         if (extras.events) await priv.register(eventRoutes(deps, extras.events.hub, extras.events));

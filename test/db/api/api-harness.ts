@@ -1,13 +1,20 @@
 // Builds the real API (real routes, services, PostgreSQL) for a test file, with an adjustable clock,
-// captured mail and captured log lines.
-import type { FastifyInstance } from 'fastify';
+// captured mail, captured log lines, and every route the app registered (an onRoute hook added
+// before anything else, so the authorization matrix sees exactly what production serves).
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AccessTokens, deriveAccessTokenKey } from '../../../src/auth/access-tokens.ts';
 import type { Db } from '../../../src/db/client.ts';
+import type { UserEventHub } from '../../../src/events/hub.ts';
 import { registerApi } from '../../../src/http/api/register-api.ts';
 import type { ApiDeps, ApiSettings } from '../../../src/http/api/api-deps.ts';
+import {
+  registerMetricsEndpoint,
+  type MetricsEndpointOptions,
+} from '../../../src/http/api/routes/metrics-routes.ts';
 import { buildHttpApp } from '../../../src/http/app.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
+import { PlatformMetrics } from '../../../src/observability/metrics.ts';
 import type { CredentialVerifier, CredentialsToVerify } from '../../../src/services/credential-verifier.ts';
 import type { MailMessage } from '../../../src/services/mailer.ts';
 import { MasterKey } from '../../../src/vault/master-key.ts';
@@ -31,8 +38,20 @@ export class FakeVerifier implements CredentialVerifier {
   }
 }
 
+/** A route as registered: its method(s), full URL template and whether it declares a body schema. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+  hasBody: boolean;
+  hasQuery: boolean;
+  hidden: boolean;
+}
+
 export interface TestApi {
   app: FastifyInstance;
+  routes: RegisteredRoute[];
+  /** Every response body sent through Fastify (SSE streams write directly and are not here). */
+  responses: Array<{ method: string; url: string; status: number; body: string }>;
   clock: TestClock;
   mails: MailMessage[];
   logLines: string[];
@@ -43,7 +62,17 @@ export interface TestApi {
 
 export async function buildTestApi(
   db: Db,
-  opts: { settings?: Partial<ApiSettings>; clock?: TestClock; redis?: Redis } = {},
+  opts: {
+    settings?: Partial<ApiSettings>;
+    clock?: TestClock;
+    redis?: Redis;
+    /** Also serve /metrics as the platform does (src/app/platform.ts). */
+    metrics?: MetricsEndpointOptions;
+    /** Also serve /api/v1/events from this hub. */
+    events?: { hub: UserEventHub; heartbeatMs?: number };
+    /** Access token lifetime (default 900 s, as in production). */
+    accessTokenTtlSeconds?: number;
+  } = {},
 ): Promise<TestApi> {
   const logLines: string[] = [];
   const logger = createLogger('debug', { write: (line: string) => void logLines.push(line) });
@@ -55,7 +84,11 @@ export async function buildTestApi(
     db,
     clock: clock.now,
     logger,
-    accessTokens: new AccessTokens(deriveAccessTokenKey(masterKey.bytes()), 900, clock.now),
+    accessTokens: new AccessTokens(
+      deriveAccessTokenKey(masterKey.bytes()),
+      opts.accessTokenTtlSeconds ?? 900,
+      clock.now,
+    ),
     mailer: { send: async (m) => void mails.push(m) },
     masterKey,
     credentialVerifier: verifier,
@@ -70,9 +103,29 @@ export async function buildTestApi(
     },
   };
   const app = buildHttpApp({ logger, checks: [] });
-  await registerApi(app, deps);
+  const routes: RegisteredRoute[] = [];
+  app.addHook('onRoute', (r: RouteOptions) => {
+    const schema = r.schema as { body?: unknown; querystring?: unknown; hide?: boolean } | undefined;
+    for (const method of Array.isArray(r.method) ? r.method : [r.method])
+      routes.push({
+        method: String(method).toUpperCase(),
+        url: r.url,
+        hasBody: schema?.body !== undefined,
+        hasQuery: schema?.querystring !== undefined,
+        hidden: schema?.hide === true,
+      });
+  });
+  const responses: TestApi['responses'] = [];
+  app.addHook('onSend', async (req, reply, payload) => {
+    const body =
+      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+    if (body !== null) responses.push({ method: req.method, url: req.url, status: reply.statusCode, body });
+    return payload;
+  });
+  if (opts.metrics) registerMetricsEndpoint(app, new PlatformMetrics({ db }), opts.metrics);
+  await registerApi(app, deps, opts.events ? { events: opts.events } : {});
   await app.ready();
-  return { app, clock, mails, logLines, masterKey, verifier, deps };
+  return { app, routes, responses, clock, mails, logLines, masterKey, verifier, deps };
 }
 
 let n = 0;

@@ -14,9 +14,16 @@ import { registerApi } from '../../../src/http/api/register-api.ts';
 import { buildHttpApp } from '../../../src/http/app.ts';
 import type { LeaderFill } from '../../../src/ingest/leader-fill.ts';
 import { recordLeaderFill } from '../../../src/ingest/record-fill.ts';
+import { markToMarket } from '../../../src/positions/mark-to-market.ts';
 import { settleResolvedMarkets } from '../../../src/positions/resolution.ts';
 import { FakeMarketData } from '../../unit/venue/fake-market-data.ts';
-import { insertRelationship, insertTrader, txHash } from '../../support/fixtures.ts';
+import {
+  insertQueueRow,
+  insertRelationship,
+  insertTrade,
+  insertTrader,
+  txHash,
+} from '../../support/fixtures.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 import { buildTestApi, signUp, type TestApi } from './api-harness.ts';
 
@@ -449,6 +456,218 @@ describe('live updates (SSE over PostgreSQL NOTIFY)', () => {
       expect(so.frames.map((f) => f.data.data)).toEqual([{ marker: 'last' }]);
       await s.close();
       await so.close();
+    });
+  });
+
+  describe('from mark-to-market, the emergency stop and admin cancels', () => {
+    const MARKET = `0x${'5e'.repeat(32)}`;
+    const T1 = '51111111111111111111';
+    const T2 = '52222222222222222222';
+    const T3 = '53333333333333333333';
+    let market: FakeMarketData;
+
+    beforeAll(() => {
+      market = new FakeMarketData();
+      market.addMarket({
+        conditionId: MARKET,
+        tokens: [
+          { tokenId: T1, outcome: 'A' },
+          { tokenId: T2, outcome: 'B' },
+          { tokenId: T3, outcome: 'C' },
+        ],
+      });
+    });
+    const lot = (userId: string, assetId: string, quantity: string, entryValue: string) =>
+      insertTrade(t.current.db, {
+        is_copy_trade: true,
+        copying_user_id: userId,
+        asset_id: assetId,
+        market_id: MARKET,
+        quantity,
+        entry_price: '0.5',
+        entry_value_usd: entryValue,
+        current_value_usd: entryValue,
+        unrealized_pnl_usd: '0',
+        status: 'open',
+      });
+    /** Publishes a marker after everything else: frames before it are all the user received. */
+    const settle = async (s: Awaited<ReturnType<typeof openStream>>, userId: string, marker: string) => {
+      await publishUserEvent(t.current.db, userId, 'copy.failed', { marker });
+      await s.next('copy.failed', (f) => f.data.data.marker === marker);
+      return s.frames.filter((f) => f.data.data.marker === undefined);
+    };
+
+    it('mark-to-market: one pnl.updated per user whose unrealized P&L moved, none for the others', async () => {
+      const inst = await startInstance();
+      const u = await signUp(api);
+      const still = await signUp(api);
+      // u: 10 shares of T1 and 20 of T2, bought at 0.50; still: 10 of T3 at 0.50.
+      await lot(u.userId, T1, '10', '5');
+      await lot(u.userId, T2, '20', '10');
+      await lot(still.userId, T3, '10', '5');
+      market.setBook(T1, { bids: [['0.60', '100']], asks: [['0.62', '100']] }); // mid 0.61
+      market.setBook(T2, { bids: [['0.40', '100']], asks: [['0.44', '100']] }); // mid 0.42
+      market.setBook(T3, { bids: [['0.49', '100']], asks: [['0.51', '100']] }); // mid 0.50: unchanged
+      const su = await openStream(inst.url, u.accessToken);
+      const ss = await openStream(inst.url, still.accessToken);
+
+      const report = await markToMarket({ db: t.current.db, marketData: market });
+      expect(report.lots).toBeGreaterThanOrEqual(3);
+      // 10 × 0.61 − 5 = 1.10 and 20 × 0.42 − 10 = −1.60: −0.50 in all, in ONE event for two lots.
+      const got = await su.next('pnl.updated');
+      expect(got.data.data).toEqual({
+        cause: 'mark',
+        unrealizedPnlChangeUsd: '-0.5',
+        totalUnrealizedPnlUsd: '-0.500000',
+        lotsMarked: 2,
+      });
+      const portfolio = (
+        await api.app.inject({ method: 'GET', url: '/api/v1/portfolio', headers: u.auth })
+      ).json() as { totalUnrealizedPnlUsd: string };
+      expect(portfolio.totalUnrealizedPnlUsd).toBe('-0.500000');
+      expect((await settle(su, u.userId, 'm1')).map((f) => f.event)).toEqual(['pnl.updated']);
+      expect(await settle(ss, still.userId, 'm1')).toEqual([]);
+
+      // Marked again at the same prices: nothing moved, nothing sent.
+      await markToMarket({ db: t.current.db, marketData: market });
+      expect((await settle(su, u.userId, 'm2')).map((f) => f.event)).toEqual(['pnl.updated']);
+
+      // T1 moves: the next event carries the change and the new total.
+      market.setBook(T1, { bids: [['0.70', '100']], asks: [['0.72', '100']] }); // mid 0.71: +1.00
+      await markToMarket({ db: t.current.db, marketData: market });
+      const frames = await settle(su, u.userId, 'm3');
+      expect(frames.map((f) => f.data.data)).toEqual([
+        expect.objectContaining({ cause: 'mark' }),
+        { cause: 'mark', unrealizedPnlChangeUsd: '1', totalUnrealizedPnlUsd: '0.500000', lotsMarked: 2 },
+      ]);
+      await su.close();
+      await ss.close();
+    });
+
+    it('emergency stop: a copy.skipped per cancelled copy; a pending row with a persisted order is left', async () => {
+      const inst = await startInstance();
+      const u = await signUp(api);
+      const leader = (await insertTrader(t.current.db)).wallet_address;
+      const rel = await insertRelationship(t.current.db, u.userId, leader);
+      const queued = async (signed: boolean) => {
+        const key = `es-${Math.random().toString(36).slice(2)}`;
+        await t.current.db
+          .insertInto('leader_fills')
+          .values({
+            fill_key: key,
+            trader_wallet_address: leader,
+            transaction_hash: txHash(),
+            asset_id: T1,
+            condition_id: MARKET,
+            side: 'BUY',
+            price: '0.5',
+            size: '10',
+            occurrence: 0,
+            filled_at: new Date(),
+            source: 'test',
+          })
+          .execute();
+        const row = await insertQueueRow(t.current.db, u.userId, rel.id, {
+          trader_wallet_address: leader,
+          source_fill_key: key,
+          asset_id: T1,
+          ...(signed ? { signed_at: new Date(), limit_price: '0.51', order_amount: '5' } : {}),
+        });
+        await t.current.db
+          .insertInto('copy_decisions')
+          .values({
+            fill_key: key,
+            copy_relationship_id: rel.id,
+            user_id: u.userId,
+            outcome: 'queued',
+            queue_id: row.id,
+          })
+          .execute();
+        return { id: row.id, key };
+      };
+      const a = await queued(false);
+      const b = await queued(false);
+      const inFlight = await queued(true);
+      const s = await openStream(inst.url, u.accessToken);
+      const stop = await api.app.inject({
+        method: 'POST',
+        url: '/api/v1/emergency-stop',
+        headers: u.auth,
+        payload: { closePositions: false },
+      });
+      expect(stop.statusCode, stop.body).toBe(200);
+      expect(stop.json()).toMatchObject({ pausedRelationships: 1, cancelledQueueRows: 2 });
+      const frames = await settle(s, u.userId, 'es');
+      expect(
+        frames.map((f) => [f.event, f.data.data.queueId, f.data.data.fillKey, f.data.data.reason]).sort(),
+      ).toEqual(
+        [
+          ['copy.skipped', a.id, a.key, 'emergency_stop'],
+          ['copy.skipped', b.id, b.key, 'emergency_stop'],
+        ].sort(),
+      );
+      expect(frames[0]!.data.data).toMatchObject({ relationshipId: rel.id, detail: expect.any(String) });
+      const left = await t.current.db
+        .selectFrom('trade_queue')
+        .select('status')
+        .where('id', '=', inFlight.id)
+        .executeTakeFirstOrThrow();
+      expect(left.status).toBe('pending');
+      await s.close();
+    });
+
+    it('admin cancel: copy.skipped (cancelled_by_admin) reaches the user', async () => {
+      const inst = await startInstance();
+      const u = await signUp(api);
+      const adm = await signUp(api);
+      await t.current.db.updateTable('users').set({ role: 'admin' }).where('id', '=', adm.userId).execute();
+      const leader = (await insertTrader(t.current.db)).wallet_address;
+      const rel = await insertRelationship(t.current.db, u.userId, leader);
+      await t.current.db
+        .insertInto('leader_fills')
+        .values({
+          fill_key: 'admin-cancel-fill',
+          trader_wallet_address: leader,
+          transaction_hash: txHash(),
+          asset_id: T1,
+          condition_id: MARKET,
+          side: 'BUY',
+          price: '0.5',
+          size: '10',
+          occurrence: 0,
+          filled_at: new Date(),
+          source: 'test',
+        })
+        .execute();
+      const row = await insertQueueRow(t.current.db, u.userId, rel.id, {
+        source_fill_key: 'admin-cancel-fill',
+      });
+      await t.current.db
+        .insertInto('copy_decisions')
+        .values({
+          fill_key: 'admin-cancel-fill',
+          copy_relationship_id: rel.id,
+          user_id: u.userId,
+          outcome: 'queued',
+          queue_id: row.id,
+        })
+        .execute();
+      const s = await openStream(inst.url, u.accessToken);
+      const res = await api.app.inject({
+        method: 'POST',
+        url: `/api/v1/admin/queue/${row.id}/cancel`,
+        headers: adm.auth,
+        payload: { reason: 'duplicate fill' },
+      });
+      expect(res.statusCode, res.body).toBe(200);
+      expect((await s.next('copy.skipped')).data.data).toEqual({
+        queueId: row.id,
+        relationshipId: rel.id,
+        fillKey: 'admin-cancel-fill',
+        reason: 'cancelled_by_admin',
+        detail: 'An administrator cancelled this pending copy. duplicate fill',
+      });
+      await s.close();
     });
   });
 });

@@ -1,11 +1,17 @@
-// The signed-in user's two-factor authentication and linked sign-in identities.
+// The signed-in user's two-factor authentication and linked sign-in identities (link, unlink).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { linkTelegram, linkWallet } from '../../../services/identity-sign-in.ts';
-import { confirmTwoFactor, disableTwoFactor, enrollTwoFactor } from '../../../services/two-factor.ts';
+import {
+  confirmTwoFactor,
+  disableTwoFactor,
+  enrollTwoFactor,
+  TOTP_HEADER,
+} from '../../../services/two-factor.ts';
+import { IDENTITY_KINDS, unlinkIdentity } from '../../../services/unlink-identity.ts';
 import { authDeps, type ApiDeps } from '../api-deps.ts';
 import { requireAuth } from '../request-auth.ts';
-import { BearerSecurity, errors, SecondFactorCode } from '../schemas.ts';
+import { BearerSecurity, errors, SecondFactorCode, TotpHeaderSchema } from '../schemas.ts';
 import { UserViewSchema } from '../views.ts';
 import { SiweProof, TelegramPayload } from './identity-routes.ts';
 
@@ -102,6 +108,25 @@ export function accountSecurityRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (req) => linkTelegram(auth, requireAuth(req).userId, deps.settings.telegramBotToken, req.body),
+    );
+
+    app.delete(
+      '/auth/identities/:kind',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Remove a sign-in identity: email (with its password), wallet or Telegram',
+          description:
+            'Never the last way to sign in (409 conflict). Removing the email also forgets the password ' +
+            'and retires outstanding verification and reset links. 404 when the account has no such ' +
+            'identity. With two-factor authentication on, send a fresh code in the x-totp header.',
+          security: BearerSecurity,
+          headers: TotpHeaderSchema,
+          params: z.strictObject({ kind: z.enum(IDENTITY_KINDS) }),
+          response: { 200: UserViewSchema, ...errors(400, 401, 404, 409, 423) },
+        },
+      },
+      async (req) => unlinkIdentity(deps, requireAuth(req).userId, req.params.kind, req.headers[TOTP_HEADER]),
     );
   };
 }

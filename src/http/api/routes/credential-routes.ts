@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { addCredential } from '../../../services/add-credential.ts';
 import { getCredential, listCredentials } from '../../../services/list-credentials.ts';
 import { revokeCredential } from '../../../services/revoke-credential.ts';
-import { requireFreshSecondFactor, TOTP_HEADER } from '../../../services/two-factor.ts';
+import { TOTP_HEADER } from '../../../services/two-factor.ts';
 import { updateCredential } from '../../../services/update-credential.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { requestMeta, requireAuth } from '../request-auth.ts';
@@ -88,11 +88,18 @@ export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 201: CredentialSchema, ...errors(400, 401, 409, 422, 423, 503) },
         },
       },
-      async (req, reply) => {
-        const userId = requireAuth(req).userId;
-        await requireFreshSecondFactor(deps, userId, req.headers[TOTP_HEADER]);
-        return reply.code(201).send(await addCredential(deps, userId, req.body, requestMeta(req)));
-      },
+      async (req, reply) =>
+        reply
+          .code(201)
+          .send(
+            await addCredential(
+              deps,
+              requireAuth(req).userId,
+              req.body,
+              requestMeta(req),
+              req.headers[TOTP_HEADER],
+            ),
+          ),
     );
 
     app.get(
@@ -128,7 +135,11 @@ export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['credentials'],
           summary: 'Change the name, the daily spend limit, or make it the primary key',
+          description:
+            'With two-factor authentication on, send a fresh code in the x-totp header (every change, ' +
+            'raising the daily spend limit included). The code is spent only if the change is made.',
           security: BearerSecurity,
+          headers: TotpHeaderSchema,
           params: IdParamSchema,
           body: z
             .strictObject({
@@ -137,11 +148,18 @@ export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
               isPrimary: z.literal(true).optional(),
             })
             .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
-          response: { 200: CredentialSchema, ...errors(400, 401, 404, 409) },
+          response: { 200: CredentialSchema, ...errors(400, 401, 404, 409, 423) },
         },
       },
       async (req) =>
-        updateCredential(deps, requireAuth(req).userId, req.params.id, req.body, requestMeta(req)),
+        updateCredential(
+          deps,
+          requireAuth(req).userId,
+          req.params.id,
+          req.body,
+          requestMeta(req),
+          req.headers[TOTP_HEADER],
+        ),
     );
 
     app.post(
@@ -154,21 +172,19 @@ export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           security: BearerSecurity,
           headers: TotpHeaderSchema,
           params: IdParamSchema,
-          body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).optional(),
+          body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).nullish(),
           response: { 200: CredentialSchema, ...errors(400, 401, 404, 409, 423) },
         },
       },
-      async (req) => {
-        const userId = requireAuth(req).userId;
-        await requireFreshSecondFactor(deps, userId, req.headers[TOTP_HEADER]);
-        return revokeCredential(
+      async (req) =>
+        revokeCredential(
           deps,
-          userId,
+          requireAuth(req).userId,
           req.params.id,
           req.body?.reason ?? 'revoked by user',
           requestMeta(req),
-        );
-      },
+          req.headers[TOTP_HEADER],
+        ),
     );
   };
 }

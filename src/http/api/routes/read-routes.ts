@@ -116,9 +116,9 @@ const DecisionSchema = z
   })
   .meta({ id: 'CopyDecision' });
 
-const QueueStatus = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled']);
+export const QueueStatus = z.enum(['pending', 'processing', 'completed', 'failed', 'cancelled']);
 
-const QueueItemSchema = z
+export const QueueItemSchema = z
   .object({
     id: z.string(),
     relationshipId: z.string(),
