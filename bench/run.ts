@@ -3,11 +3,14 @@
 // file present, and prints one JSON object (all results of this run) on the last stdout line.
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { analyticsRows, benchAnalytics } from './analytics.ts';
+import { apiRows, benchApi } from './api.ts';
 import { benchFanout, benchLatency } from './engine.ts';
 import { benchSimulator, machine } from './simulator.ts';
 
 type Row = { metric: string; value: string };
-type Scenario = () => Promise<{ result: unknown; rows: Row[] }>;
+/** `key` names the result file and section when one scenario has several sizes (fanout-1000). */
+type Scenario = () => Promise<{ result: unknown; rows: Row[]; key?: string }>;
 
 // `--name value` options (e.g. `fanout --followers 1000`); every other argument names a scenario.
 const argv = process.argv.slice(2);
@@ -51,12 +54,21 @@ function engineRows(r: EngineResult): Row[] {
       ),
     },
     { metric: 'detection → claim p50 / p99 ms', value: d(w.detect_to_claim) },
+    ...('claim_to_context_read' in w
+      ? [{ metric: 'claim → context read p50 / p99 ms', value: d(w.claim_to_context_read) }]
+      : []),
     {
       metric: 'credential decrypt + venue build p50 / p99 ms',
       value: d(w.credential_decrypt_and_venue_build),
     },
+    ...('pricing_reads_wall' in w
+      ? [
+          { metric: 'pricing reads (wall) p50 / p99 ms', value: d(w.pricing_reads_wall) },
+          { metric: 'admission transaction p50 / p99 ms', value: d(w.admission_transaction) },
+        ]
+      : []),
     {
-      metric: 'market/book/balance reads per copy × avg ms',
+      metric: 'venue reads for pricing per copy × avg ms',
       value: `${w.market_reads_per_copy} × ${w.market_reads_avg}`,
     },
     { metric: 'signing (incl. rules read) p50 / p99 ms', value: d(w.signing_incl_rules_read) },
@@ -66,6 +78,25 @@ function engineRows(r: EngineResult): Row[] {
 }
 
 const SCENARIOS: Record<string, Scenario> = {
+  analytics: async () => {
+    const r = await benchAnalytics({
+      ...(numFlag('traders') ? { traders: numFlag('traders')! } : {}),
+      ...(numFlag('fills') ? { fills: numFlag('fills')! } : {}),
+      ...(numFlag('parallelism') ? { parallelism: numFlag('parallelism')! } : {}),
+      ...(flags.get('work-mem') ? { workMem: flags.get('work-mem')! } : {}),
+    });
+    return { result: r, rows: analyticsRows(r) };
+  },
+  api: async () => {
+    const r = await benchApi({
+      ...(numFlag('seconds') ? { seconds: numFlag('seconds')! } : {}),
+      ...(numFlag('connections') ? { connections: numFlag('connections')! } : {}),
+      ...(numFlag('leaderboard-rate') ? { leaderboardRate: numFlag('leaderboard-rate')! } : {}),
+      ...(numFlag('profile-rate') ? { profileRate: numFlag('profile-rate')! } : {}),
+      ...(numFlag('portfolio-rate') ? { portfolioRate: numFlag('portfolio-rate')! } : {}),
+    });
+    return { result: r, rows: apiRows(r) };
+  },
   fanout: async () => {
     const followers = numFlag('followers');
     const concurrency = numFlag('concurrency');
@@ -73,7 +104,7 @@ const SCENARIOS: Record<string, Scenario> = {
       ...(followers ? { followers } : {}),
       ...(concurrency ? { concurrency } : {}),
     });
-    return { result: r, rows: engineRows(r) };
+    return { result: r, rows: engineRows(r), key: `fanout-${r.followers}` };
   },
   latency: async () => {
     const fills = numFlag('fills');
@@ -150,9 +181,9 @@ async function main(): Promise<void> {
   await mkdir(RESULTS, { recursive: true });
   const out: Record<string, unknown> = {};
   for (const name of selected) {
-    const { result, rows } = await (SCENARIOS[name] as Scenario)();
-    const record = { scenario: name, date: new Date().toISOString(), machine: machine(), result, rows };
-    await writeFile(join(RESULTS, `${name}.json`), `${JSON.stringify(record, null, 2)}\n`);
+    const { result, rows, key = name } = await (SCENARIOS[name] as Scenario)();
+    const record = { scenario: key, date: new Date().toISOString(), machine: machine(), result, rows };
+    await writeFile(join(RESULTS, `${key}.json`), `${JSON.stringify(record, null, 2)}\n`);
     out[name] = result;
   }
   await rewriteReadme();

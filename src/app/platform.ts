@@ -20,6 +20,8 @@ import { UserEventHub } from '../events/hub.ts';
 import { PlatformMetrics } from '../observability/metrics.ts';
 import { PolymarketCredentialVerifier } from '../services/polymarket-credential-verifier.ts';
 import { createLiveVenueFactory } from '../vault/live-venue-factory.ts';
+import { MarketRulesCache } from '../ingest/market-rules-cache.ts';
+import type { MarketRules } from '../domain/order-rules.ts';
 import { resolveMasterKey } from '../vault/master-key.ts';
 import { startIngest, startScheduler, startWorker } from './start-engine.ts';
 import { startVenue } from './start-venue.ts';
@@ -93,7 +95,10 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
       app.decorate(USER_EVENT_HUB, hub);
     }
     // /metrics on every role (before the API, so its request-duration hook covers every route).
-    registerMetricsEndpoint(app, new PlatformMetrics({ db: db.db, ...(hub ? { events: hub } : {}) }));
+    registerMetricsEndpoint(app, new PlatformMetrics({ db: db.db, ...(hub ? { events: hub } : {}) }), {
+      enabled: config.metrics.enabled,
+      token: config.metrics.token ?? null,
+    });
     if (config.roles.includes('api'))
       await registerApi(app, {
         db: db.db,
@@ -114,6 +119,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
           limiter: venue.limiter,
         }),
         ...(redis ? { redis } : {}),
+        marketRules: marketRulesLookup(new MarketRulesCache(venue.marketData)),
         settings: {
           publicUrl: config.api.publicUrl,
           corsOrigins: config.api.corsOrigins,
@@ -137,6 +143,7 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
         hosts: venue.hosts,
         chainId: venue.chainId,
         limiter: venue.limiter,
+        rulesCache: venue.rulesCache,
       }),
     };
     if (config.roles.includes('worker')) {
@@ -207,4 +214,24 @@ export function installSignalHandlers(platform: RunningPlatform, logger: Logger,
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+}
+
+/**
+ * Rules of several tokens from the cache, 8 venue reads at a time; tokens the venue does not know
+ * (or cannot answer for now) are left out, and the backtest falls back to a 0.01 tick for them.
+ */
+function marketRulesLookup(cache: MarketRulesCache) {
+  return async (assetIds: readonly string[]): Promise<ReadonlyMap<string, MarketRules>> => {
+    const out = new Map<string, MarketRules>();
+    let next = 0;
+    const lane = async () => {
+      while (next < assetIds.length) {
+        const id = assetIds[next++]!;
+        const rules = await cache.get(id).catch(() => null);
+        if (rules) out.set(id, rules);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, assetIds.length) }, lane));
+    return out;
+  };
 }

@@ -10,6 +10,8 @@ import { CopyWorker } from '../execution/worker.ts';
 import { LeaderFillDetector } from '../ingest/detector.ts';
 import { MarketRulesCache } from '../ingest/market-rules-cache.ts';
 import type { Logger } from '../observability/logger.ts';
+import { trackingJobs } from '../analytics/tracking-jobs.ts';
+import { analyticsJobs } from '../analytics/analytics-job.ts';
 import { PositionScheduler } from '../positions/scheduler.ts';
 import { RtdsActivityStream } from '../venue/polymarket/rtds-stream.ts';
 import type { VenueRuntime } from './start-venue.ts';
@@ -28,6 +30,7 @@ export async function startWorker(deps: EngineDeps): Promise<CopyWorker> {
   const provider = new DefaultVenueProvider(deps.db, deps.venue.marketData, {
     paperStartingBalance: new Decimal(e.paperStartingBalanceUsd),
     ...(deps.live ? { live: deps.live } : {}),
+    pricingCache: { marketTtlMs: e.workerMarketCacheMs, bookTtlMs: e.workerBookCacheMs },
   });
   const worker = new CopyWorker(
     { db: deps.db, venues: provider, logger: deps.logger.child({ role: 'worker' }) },
@@ -53,6 +56,8 @@ export async function startIngest(deps: EngineDeps): Promise<LeaderFillDetector>
     marketRules: new MarketRulesCache(deps.venue.marketData),
     copyTtlMs: deps.config.engine.copyTtlMs,
     pollIntervalMs: deps.config.engine.ingestPollIntervalMs,
+    initialLookbackMs: deps.config.engine.ingestInitialLookbackMs,
+    maxLookbackMs: deps.config.engine.ingestMaxLookbackMs,
   });
   // Leadership may take a while (standby); do not block start-up on it.
   void detector.start().catch((err: unknown) => logger.error({ err }, 'ingest stopped'));
@@ -71,6 +76,14 @@ export async function startScheduler(deps: EngineDeps): Promise<PositionSchedule
       tradesRetentionDays: c.trades.retentionDays,
       tradeQueueRetentionDays: c.tradeQueueRetentionDays,
     },
+    exitSlippagePercent: new Decimal(c.engine.exitSlippagePercent),
+    tracking: trackingJobs({
+      db: deps.db,
+      dataApi: deps.venue.marketData.data,
+      logger: deps.logger.child({ role: 'scheduler' }),
+      settings: c.tracking,
+    }),
+    analytics: analyticsJobs({ db: deps.db, marketData: deps.venue.marketData }, c.analytics),
   });
   // Leadership may take a while (standby); start() does not wait for it.
   await scheduler.start();

@@ -5,6 +5,7 @@ import { createLogger } from '../observability/logger.ts';
 import { registerMigrateCommands } from './migrate-commands.ts';
 import { registerDbCommands } from './db-commands.ts';
 import { registerVaultCommands } from './vault-commands.ts';
+import { registerQueueCommands } from './queue-commands.ts';
 import { registerSimulatorCommand } from './simulator-command.ts';
 import { installSignalHandlers, startPlatform } from '../app/platform.ts';
 
@@ -49,6 +50,7 @@ program
 registerMigrateCommands(program, configOrExit);
 registerDbCommands(program, configOrExit);
 registerVaultCommands(program, configOrExit);
+registerQueueCommands(program, configOrExit);
 registerSimulatorCommand(program);
 
 await program.parseAsync(process.argv);

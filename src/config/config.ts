@@ -87,6 +87,12 @@ const envSchema = z
       .string()
       .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, 'must be a bot token from @BotFather (123456:ABC...)')
       .optional(),
+    // GET /metrics: on by default (aggregates only); with a token, scrapes must send it as a bearer.
+    METRICS_ENABLED: bool.default(true),
+    METRICS_TOKEN: z
+      .string()
+      .regex(/^[\x21-\x7e]{16,256}$/, 'must be 16-256 printable characters without spaces')
+      .optional(),
     ROLES: z
       .string()
       .default('api,ingest,worker,scheduler')
@@ -118,7 +124,34 @@ const envSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
     WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
     WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    // How long the executor reuses a market (state, tick, fees) and an order book it read for
+    // pricing; see src/venue/cached-market-data.ts for why a little staleness is safe.
+    WORKER_MARKET_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+    WORKER_BOOK_CACHE_MS: z.coerce.number().int().min(0).max(5_000).default(250),
     INGEST_POLL_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
+    // Data API gap closing: how far back a wallet with no checkpoint is read (copying starts when
+    // following starts), and the furthest back a poll resumes from a stored checkpoint.
+    INGEST_INITIAL_LOOKBACK_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+    INGEST_MAX_LOOKBACK_MS: z.coerce.number().int().min(60_000).max(604_800_000).default(3_600_000),
+    // Stop-loss / take-profit / close exits: how far below the best bid they may sell (percent).
+    EXIT_SLIPPAGE_PERCENT: z
+      .string()
+      .regex(/^\d+(\.\d{1,2})?$/, 'must be a percentage like 5 or 2.5')
+      .refine((v) => Number(v) > 0 && Number(v) <= 25, 'must be more than 0 and at most 25')
+      .default('5'),
+    // Trader tracking (docs/analytics.md "Discovery and backfill", "Copyability"). 0 per list turns
+    // leaderboard discovery off; followed wallets are tracked either way.
+    DISCOVERY_PER_LIST: z.coerce.number().int().min(0).max(1_000).default(50),
+    DISCOVERY_INTERVAL_MS: z.coerce.number().int().min(60_000).max(604_800_000).default(21_600_000),
+    BACKFILL_INTERVAL_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(600_000),
+    BACKFILL_DAYS: z.coerce.number().int().min(1).max(3_650).default(90),
+    BACKFILL_MAX_PAGES: z.coerce.number().int().min(1).max(10_000).default(20),
+    COPYABILITY_INTERVAL_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(900_000),
+    // Leader metrics recompute (docs/analytics.md "Metrics", "Performance"): how often the scheduler
+    // refreshes the token marks and recomputes every trader's figures, and on how many connections
+    // (shards of traders computed concurrently, one PostgreSQL backend each).
+    ANALYTICS_INTERVAL_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(300_000),
+    ANALYTICS_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
   })
   // Unknown POLYCOPY_* variables are almost always typos of real ones; say so instead of ignoring them.
   .passthrough();
@@ -148,6 +181,8 @@ export type Config = Readonly<{
     /** Verifies Telegram login widget payloads; unset: Telegram sign-in answers 503. */
     telegramBotToken: string | undefined;
   }>;
+  /** GET /metrics: served when enabled; with a token, only to `Authorization: Bearer <token>`. */
+  metrics: Readonly<{ enabled: boolean; token: string | undefined }>;
   mail: Readonly<{ smtpUrl: string | undefined; from: string }>;
   /** Base64 of 32 bytes; unset outside production means "generate one into the data folder". */
   vault: Readonly<{ masterKey: string | undefined }>;
@@ -170,8 +205,28 @@ export type Config = Readonly<{
     workerConcurrency: number;
     workerBatchSize: number;
     workerLeaseMs: number;
+    workerMarketCacheMs: number;
+    workerBookCacheMs: number;
     ingestPollIntervalMs: number;
+    ingestInitialLookbackMs: number;
+    ingestMaxLookbackMs: number;
+    /** Decimal string, percent: exits sell down to best bid × (1 − this / 100). */
+    exitSlippagePercent: string;
   }>;
+  /** Which traders are tracked and how their history is kept (src/analytics/). */
+  tracking: Readonly<{
+    /** Wallets taken from each venue leaderboard list (orderBy × timePeriod); 0 = discovery off. */
+    discoveryPerList: number;
+    discoveryIntervalMs: number;
+    backfillIntervalMs: number;
+    /** How far back a newly tracked trader's history is read. */
+    backfillDays: number;
+    /** Data API pages per trader per backfill run (the checkpoint carries the rest to the next run). */
+    backfillMaxPages: number;
+    copyabilityIntervalMs: number;
+  }>;
+  /** Leader metrics: the scheduler's analytics job (src/analytics/analytics-job.ts). */
+  analytics: Readonly<{ intervalMs: number; parallelism: number }>;
 }>;
 
 const KNOWN_PREFIXED = new Set(['POLYCOPY_DATA_DIR', 'POLYCOPY_MASTER_KEY']);
@@ -234,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       telegramBotToken: e.TELEGRAM_BOT_TOKEN,
     }),
+    metrics: Object.freeze({ enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN }),
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }),
     vault: Object.freeze({ masterKey: e.POLYCOPY_MASTER_KEY }),
     roles: Object.freeze([...(e.ROLES as Role[])]),
@@ -264,7 +320,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerConcurrency: e.WORKER_CONCURRENCY,
       workerBatchSize: e.WORKER_BATCH_SIZE,
       workerLeaseMs: e.WORKER_LEASE_MS,
+      workerMarketCacheMs: e.WORKER_MARKET_CACHE_MS,
+      workerBookCacheMs: e.WORKER_BOOK_CACHE_MS,
       ingestPollIntervalMs: e.INGEST_POLL_INTERVAL_MS,
+      ingestInitialLookbackMs: e.INGEST_INITIAL_LOOKBACK_MS,
+      ingestMaxLookbackMs: e.INGEST_MAX_LOOKBACK_MS,
+      exitSlippagePercent: e.EXIT_SLIPPAGE_PERCENT,
     }),
+    tracking: Object.freeze({
+      discoveryPerList: e.DISCOVERY_PER_LIST,
+      discoveryIntervalMs: e.DISCOVERY_INTERVAL_MS,
+      backfillIntervalMs: e.BACKFILL_INTERVAL_MS,
+      backfillDays: e.BACKFILL_DAYS,
+      backfillMaxPages: e.BACKFILL_MAX_PAGES,
+      copyabilityIntervalMs: e.COPYABILITY_INTERVAL_MS,
+    }),
+    analytics: Object.freeze({ intervalMs: e.ANALYTICS_INTERVAL_MS, parallelism: e.ANALYTICS_PARALLELISM }),
   });
 }

@@ -56,7 +56,6 @@ interface Decision {
   userId: string;
   reason: CopyOutcomeReason | null;
   detail: string | null;
-  queueIndex: number | null;
 }
 
 /** A trade_queue row as sent to PostgreSQL (jsonb_to_recordset): decimals as strings. */
@@ -214,7 +213,6 @@ export async function recordLeaderFill(
           userId: r.user_id,
           reason,
           detail: detail ?? reasonMessage(reason),
-          queueIndex: null,
         });
       if (stale) {
         skipWith('expired', stale);
@@ -292,7 +290,6 @@ export async function recordLeaderFill(
         userId: r.user_id,
         reason: null,
         detail: null,
-        queueIndex: queueRows.length,
       });
       queueRows.push({
         user_id: r.user_id,

@@ -2,6 +2,8 @@
 //   every markIntervalMs (30 s)          mark-to-market, then stop-loss / take-profit exits
 //   every resolutionIntervalMs (60 s)    settlement of resolved markets
 //   every maintenanceIntervalMs (1 h)    runMaintenance (trades partitions, retention, queue purge)
+//   with `tracking` (6 h, 10 min, 15 min) trader discovery, history backfill, copyability refresh
+//   with `analytics` (5 min, 1 min)      token marks + leader metrics recompute; follower figures
 // One scheduler is active per deployment: it holds a PostgreSQL advisory lock on a dedicated
 // connection (as the ingest detector does); others stand by and retry, and take over when the
 // active one's connection goes away. Each job runs only after its previous run finished (no
@@ -9,8 +11,11 @@
 import pg from 'pg';
 import type { Db } from '../db/client.ts';
 import { runMaintenance, type MaintenanceOptions } from '../db/maintenance.ts';
+import type { Decimal } from '../domain/money.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { MarketDataSource } from '../venue/venue.ts';
+import type { TrackingJobs } from '../analytics/tracking-jobs.ts';
+import type { AnalyticsJobs } from '../analytics/analytics-job.ts';
 import { markToMarket } from './mark-to-market.ts';
 import { settleResolvedMarkets } from './resolution.ts';
 import { runRiskExits } from './risk-exits.ts';
@@ -23,13 +28,27 @@ export interface SchedulerOptions {
   readonly marketData: MarketDataSource;
   readonly logger: Logger;
   readonly maintenance: MaintenanceOptions;
+  /** How far below the best bid stop-loss / take-profit / close exits may sell (EXIT_SLIPPAGE_PERCENT). */
+  readonly exitSlippagePercent?: Decimal;
   readonly markIntervalMs?: number;
   readonly resolutionIntervalMs?: number;
   readonly maintenanceIntervalMs?: number;
   readonly standbyRetryMs?: number;
+  /** Trader discovery, backfill and copyability (src/analytics/tracking-jobs.ts); off when absent. */
+  readonly tracking?: TrackingJobs;
+  /** Leader metrics (src/analytics/analytics-job.ts); off when absent. */
+  readonly analytics?: AnalyticsJobs;
 }
 
-type Job = 'mark' | 'resolution' | 'maintenance';
+type Job =
+  | 'mark'
+  | 'resolution'
+  | 'maintenance'
+  | 'discovery'
+  | 'backfill'
+  | 'copyability'
+  | 'analytics'
+  | 'followers';
 
 export class PositionScheduler {
   private running = false;
@@ -39,7 +58,16 @@ export class PositionScheduler {
   private readonly busy = new Map<Job, Promise<void>>();
   private standby: { timer: NodeJS.Timeout; resolve: () => void } | undefined;
   /** Completed runs per job (for tests and diagnostics). */
-  readonly runs: Record<Job, number> = { mark: 0, resolution: 0, maintenance: 0 };
+  readonly runs: Record<Job, number> = {
+    discovery: 0,
+    backfill: 0,
+    copyability: 0,
+    analytics: 0,
+    followers: 0,
+    mark: 0,
+    resolution: 0,
+    maintenance: 0,
+  };
   private leading: Promise<void> | undefined;
 
   constructor(private readonly opts: SchedulerOptions) {}
@@ -82,6 +110,9 @@ export class PositionScheduler {
         connectionString: this.opts.databaseUrl,
         application_name: 'polycopy-scheduler-lock',
       });
+      // Until it holds the lock (when the handler below takes over), a dropped connection is only a
+      // failed attempt: without a listener, pg would raise it as an uncaught exception.
+      client.on('error', () => undefined);
       try {
         await client.connect();
         const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
@@ -122,6 +153,17 @@ export class PositionScheduler {
     every('mark', this.opts.markIntervalMs ?? 30_000);
     every('resolution', this.opts.resolutionIntervalMs ?? 60_000);
     every('maintenance', this.opts.maintenanceIntervalMs ?? 3_600_000);
+    const tracking = this.opts.tracking;
+    if (tracking) {
+      every('discovery', tracking.settings.discoveryIntervalMs);
+      every('backfill', tracking.settings.backfillIntervalMs);
+      every('copyability', tracking.settings.copyabilityIntervalMs);
+    }
+    const analytics = this.opts.analytics;
+    if (analytics) {
+      every('analytics', analytics.intervalMs);
+      every('followers', analytics.followersIntervalMs);
+    }
   }
 
   private async stepDown(): Promise<void> {
@@ -151,9 +193,28 @@ export class PositionScheduler {
   private async execute(job: Job): Promise<void> {
     const { db, marketData, logger } = this.opts;
     if (!this.leader) return;
-    if (job === 'mark') {
+    const tracking = this.opts.tracking;
+    const analytics = this.opts.analytics;
+    if (analytics && job === 'analytics') {
+      const { marks, metrics } = await analytics.run();
+      logger.info({ marks, metrics }, 'leader metrics recomputed');
+    } else if (analytics && job === 'followers') {
+      logger.debug(await analytics.refreshFollowers(), 'follower figures refreshed');
+    } else if (tracking && (job === 'discovery' || job === 'backfill' || job === 'copyability')) {
+      const report =
+        job === 'discovery'
+          ? await tracking.discover()
+          : job === 'backfill'
+            ? await tracking.backfill().then(({ reports: _, ...summary }) => summary)
+            : { traders: await tracking.copyability() };
+      logger.info({ job, ...report }, 'trader tracking job done');
+    } else if (job === 'mark') {
       const mark = await markToMarket({ db, marketData });
-      const exits = await runRiskExits({ db, marketData }, mark.midpoints);
+      const slip = this.opts.exitSlippagePercent;
+      const exits = await runRiskExits(
+        { db, marketData, ...(slip ? { exitSlippagePercent: slip } : {}) },
+        mark.midpoints,
+      );
       logger.debug({ tokens: mark.tokens, priced: mark.priced, lots: mark.lots }, 'positions marked');
       for (const e of exits) logger.info(e, 'closing sell queued');
     } else if (job === 'resolution') {

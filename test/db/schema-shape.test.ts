@@ -190,7 +190,9 @@ const REFERENCE: Record<string, string> = {
     order_size numeric(20,6)
     order_amount numeric(20,6)
     reserved_spend_usd numeric(12,2)
-    api_key_id bigint`, // source_fill_key.. added by 0006-copy-engine, limit_price.. by 0008-execution-controls
+    api_key_id bigint
+    reconcile_attempts int NOT NULL = 0
+    reconcile_after timestamptz`, // source_fill_key.. added by 0006-copy-engine, limit_price.. by 0008-execution-controls, reconcile_attempts.. by 0011-reconciliation
 };
 
 /** Translates the reference notation into what PostgreSQL's catalog reports. */

@@ -11,10 +11,15 @@ import * as m0007 from './0007-paper-ledger.ts';
 import * as m0008 from './0008-execution-controls.ts';
 import * as m0009 from './0009-ingest.ts';
 import * as m0010 from './0010-positions.ts';
+import * as m0011 from './0011-reconciliation.ts';
 import * as m0020 from './0020-accounts-and-sessions.ts';
 import * as m0021 from './0021-credentials-vault.ts';
 import * as m0022 from './0022-follow-mode.ts';
 import * as m0023 from './0023-two-factor.ts';
+import * as m0024 from './0024-admin-audit.ts';
+import * as m0030 from './0030-leader-analytics.ts';
+import * as m0035 from './0035-leader-tracking.ts';
+import * as m0036 from './0036-copyability.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-extensions-and-triggers': m0001,
@@ -27,8 +32,13 @@ export const migrations: Record<string, Migration> = {
   '0008-execution-controls': m0008,
   '0009-ingest': m0009,
   '0010-positions': m0010,
+  '0011-reconciliation': m0011,
   '0020-accounts-and-sessions': m0020,
   '0021-credentials-vault': m0021,
   '0022-follow-mode': m0022,
   '0023-two-factor': m0023,
+  '0024-admin-audit': m0024,
+  '0030-leader-analytics': m0030,
+  '0035-leader-tracking': m0035,
+  '0036-copyability': m0036,
 };

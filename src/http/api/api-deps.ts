@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { AccessTokens } from '../../auth/access-tokens.ts';
 import type { Clock } from '../../auth/clock.ts';
 import type { Db } from '../../db/client.ts';
+import type { MarketRules } from '../../domain/order-rules.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { AuthDeps } from '../../services/auth-deps.ts';
 import type { CredentialVerifier } from '../../services/credential-verifier.ts';
@@ -33,6 +34,11 @@ export interface ApiDeps {
   /** Rate-limit counters are shared through Redis when present. */
   redis?: Redis;
   settings: ApiSettings;
+  /**
+   * Tick size and minimum order size per token, from the venue's public market data (the backtest
+   * quantises prices with them); without it the backtest assumes a 0.01 tick.
+   */
+  marketRules?: (assetIds: readonly string[]) => Promise<ReadonlyMap<string, MarketRules>>;
 }
 
 export function authDeps(deps: ApiDeps): AuthDeps {

@@ -104,4 +104,126 @@ describe('loadConfig', () => {
       ['ACCESS_TOKEN_TTL_SECONDS', 'CORS_ORIGINS', 'POLYCOPY_MASTER_KEY', 'SMTP_URL'].sort(),
     );
   });
+
+  it('reads the /metrics switch and bearer token, and never echoes a refused token', () => {
+    expect(loadConfig({}).metrics).toEqual({ enabled: true, token: undefined });
+    const token = 'scrape-token-0123456789abcdef';
+    expect(loadConfig({ METRICS_ENABLED: 'false', METRICS_TOKEN: token }).metrics).toEqual({
+      enabled: false,
+      token,
+    });
+    expect(loadConfig({ METRICS_ENABLED: '1' }).metrics.enabled).toBe(true);
+    expect(Object.isFrozen(loadConfig({}).metrics)).toBe(true);
+    let error: unknown;
+    try {
+      loadConfig({ METRICS_ENABLED: 'sometimes', METRICS_TOKEN: 'short secret' });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).issues.map((i) => i.split(':')[0]).sort()).toEqual([
+      'METRICS_ENABLED',
+      'METRICS_TOKEN',
+    ]);
+    expect((error as ConfigError).message).not.toContain('short secret');
+  });
+
+  it('reads the exit slippage tolerance and the Data API lookbacks, with documented defaults', () => {
+    expect(loadConfig({}).engine).toMatchObject({
+      exitSlippagePercent: '5',
+      ingestInitialLookbackMs: 60_000,
+      ingestMaxLookbackMs: 3_600_000,
+    });
+    expect(
+      loadConfig({
+        EXIT_SLIPPAGE_PERCENT: '2.5',
+        INGEST_INITIAL_LOOKBACK_MS: '0',
+        INGEST_MAX_LOOKBACK_MS: '86400000',
+      }).engine,
+    ).toMatchObject({
+      exitSlippagePercent: '2.5',
+      ingestInitialLookbackMs: 0,
+      ingestMaxLookbackMs: 86_400_000,
+    });
+    for (const bad of ['0', '25.01', '-1', '5%', '1.234']) {
+      let error: unknown;
+      try {
+        loadConfig({ EXIT_SLIPPAGE_PERCENT: bad });
+      } catch (err) {
+        error = err;
+      }
+      expect(new Set((error as ConfigError).issues.map((i) => i.split(':')[0]))).toEqual(
+        new Set(['EXIT_SLIPPAGE_PERCENT']),
+      );
+    }
+    expect(() => loadConfig({ INGEST_MAX_LOOKBACK_MS: '1000' })).toThrow(/INGEST_MAX_LOOKBACK_MS/);
+  });
+
+  it('parses the trader-tracking settings (discovery, backfill, copyability), with defaults', () => {
+    expect(loadConfig({}).tracking).toEqual({
+      discoveryPerList: 50,
+      discoveryIntervalMs: 21_600_000,
+      backfillIntervalMs: 600_000,
+      backfillDays: 90,
+      backfillMaxPages: 20,
+      copyabilityIntervalMs: 900_000,
+    });
+    expect(Object.isFrozen(loadConfig({}).tracking)).toBe(true);
+    expect(
+      loadConfig({
+        DISCOVERY_PER_LIST: '0',
+        DISCOVERY_INTERVAL_MS: '60000',
+        BACKFILL_INTERVAL_MS: '10000',
+        BACKFILL_DAYS: '365',
+        BACKFILL_MAX_PAGES: '5',
+        COPYABILITY_INTERVAL_MS: '60000',
+      }).tracking,
+    ).toEqual({
+      discoveryPerList: 0,
+      discoveryIntervalMs: 60_000,
+      backfillIntervalMs: 10_000,
+      backfillDays: 365,
+      backfillMaxPages: 5,
+      copyabilityIntervalMs: 60_000,
+    });
+    let error: unknown;
+    try {
+      loadConfig({
+        DISCOVERY_PER_LIST: '1001',
+        DISCOVERY_INTERVAL_MS: '59999',
+        BACKFILL_DAYS: '0',
+        BACKFILL_MAX_PAGES: 'many',
+        COPYABILITY_INTERVAL_MS: '-1',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(new Set((error as ConfigError).issues.map((i) => i.split(':')[0]))).toEqual(
+      new Set([
+        'DISCOVERY_PER_LIST',
+        'DISCOVERY_INTERVAL_MS',
+        'BACKFILL_DAYS',
+        'BACKFILL_MAX_PAGES',
+        'COPYABILITY_INTERVAL_MS',
+      ]),
+    );
+  });
+
+  it('parses the leader-metrics settings (analytics interval, parallelism), with defaults', () => {
+    expect(loadConfig({}).analytics).toEqual({ intervalMs: 300_000, parallelism: 2 });
+    expect(Object.isFrozen(loadConfig({}).analytics)).toBe(true);
+    expect(loadConfig({ ANALYTICS_INTERVAL_MS: '10000', ANALYTICS_PARALLELISM: '1' }).analytics).toEqual({
+      intervalMs: 10_000,
+      parallelism: 1,
+    });
+    let error: unknown;
+    try {
+      loadConfig({ ANALYTICS_INTERVAL_MS: '9999', ANALYTICS_PARALLELISM: '17' });
+    } catch (err) {
+      error = err;
+    }
+    expect(new Set((error as ConfigError).issues.map((i) => i.split(':')[0]))).toEqual(
+      new Set(['ANALYTICS_INTERVAL_MS', 'ANALYTICS_PARALLELISM']),
+    );
+    expect(() => loadConfig({ ANALYTICS_PARALLELISM: '0' })).toThrow(/ANALYTICS_PARALLELISM/);
+  });
 });
