@@ -33,7 +33,12 @@ export async function startWorker(deps: EngineDeps): Promise<CopyWorker> {
     pricingCache: { marketTtlMs: e.workerMarketCacheMs, bookTtlMs: e.workerBookCacheMs },
   });
   const worker = new CopyWorker(
-    { db: deps.db, venues: provider, logger: deps.logger.child({ role: 'worker' }) },
+    {
+      db: deps.db,
+      venues: provider,
+      logger: deps.logger.child({ role: 'worker' }),
+      liveBalanceCheck: e.workerLiveBalanceCheck,
+    },
     {
       databaseUrl: deps.databaseUrl,
       concurrency: e.workerConcurrency,

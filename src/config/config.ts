@@ -128,6 +128,8 @@ const envSchema = z
     // pricing; see src/venue/cached-market-data.ts for why a little staleness is safe.
     WORKER_MARKET_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     WORKER_BOOK_CACHE_MS: z.coerce.number().int().min(0).max(5_000).default(250),
+    // Live BUYs: leave the balance to the exchange (default), or also read it before each order.
+    WORKER_LIVE_BALANCE_CHECK: z.enum(['exchange', 'read']).default('exchange'),
     INGEST_POLL_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
     // Data API gap closing: how far back a wallet with no checkpoint is read (copying starts when
     // following starts), and the furthest back a poll resumes from a stored checkpoint.
@@ -207,6 +209,7 @@ export type Config = Readonly<{
     workerLeaseMs: number;
     workerMarketCacheMs: number;
     workerBookCacheMs: number;
+    workerLiveBalanceCheck: 'exchange' | 'read';
     ingestPollIntervalMs: number;
     ingestInitialLookbackMs: number;
     ingestMaxLookbackMs: number;
@@ -322,6 +325,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerLeaseMs: e.WORKER_LEASE_MS,
       workerMarketCacheMs: e.WORKER_MARKET_CACHE_MS,
       workerBookCacheMs: e.WORKER_BOOK_CACHE_MS,
+      workerLiveBalanceCheck: e.WORKER_LIVE_BALANCE_CHECK,
       ingestPollIntervalMs: e.INGEST_POLL_INTERVAL_MS,
       ingestInitialLookbackMs: e.INGEST_INITIAL_LOOKBACK_MS,
       ingestMaxLookbackMs: e.INGEST_MAX_LOOKBACK_MS,

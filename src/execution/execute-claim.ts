@@ -40,6 +40,13 @@ export interface ExecutorDeps {
    * reads done, admitted, answered by the venue.
    */
   readonly trace?: (rowId: string, stage: ExecutionStage) => void;
+  /**
+   * Live BUYs: 'exchange' (default) leaves the balance to the exchange, which refuses an order it
+   * cannot fund (recorded as insufficient_balance); 'read' also reads the balance before each order
+   * and refuses it here — one more request per copy from the venue's rate-limited budget
+   * (GET /balance-allowance, 200 per 10 s), which then bounds copies per second.
+   */
+  readonly liveBalanceCheck?: 'exchange' | 'read';
 }
 
 export type ExecutionStage = 'context' | 'venue' | 'reads' | 'admitted' | 'answered';
@@ -159,8 +166,9 @@ export async function executeClaim(deps: ExecutorDeps, claimed: QueueRow): Promi
     const marketRead = deps.venues.marketData.getMarketByToken(assetId);
     const bookRead = resend ? null : deps.venues.marketData.getOrderBook(assetId);
     // Paper balances are local and checked here; a live balance is enforced by the exchange (see
-    // execution-gates.ts), so no rate-limited balance read sits on the live copy path.
-    const balanceRead = row.side === 'BUY' && row.mode === 'paper' ? venue.getCollateralBalance() : null;
+    // execution-gates.ts), so by default no rate-limited balance read sits on the live copy path.
+    const readBalance = row.mode === 'paper' || deps.liveBalanceCheck === 'read';
+    const balanceRead = row.side === 'BUY' && readBalance ? venue.getCollateralBalance() : null;
     // A read left unawaited below (a closed market) must not become an unhandled rejection.
     void bookRead?.catch(() => undefined);
     void balanceRead?.catch(() => undefined);

@@ -68,7 +68,7 @@ describe('live copy loop against the simulator', () => {
 
   /** Every sighting the detector recorded or found duplicate, by source. */
   const sightings: Array<{ wallet: string; source: string; status: string; fillKey: string }> = [];
-  const startEngine = async () => {
+  const startEngine = async (deps: Parameters<typeof workerFor>[3] = {}) => {
     sightings.length = 0;
     detector = detectorFor(world, {
       onRecorded: (fill, result) =>
@@ -80,7 +80,7 @@ describe('live copy loop against the simulator', () => {
         }),
     });
     await detector.start();
-    worker = workerFor(world, {}, outcomes);
+    worker = workerFor(world, {}, outcomes, deps);
     await worker.start();
     await waitFor(t.current.db, 'the detector to lead', () => detector!.isLeader);
   };
@@ -416,5 +416,31 @@ describe('live copy loop against the simulator', () => {
       .where('id', '=', f.keyId)
       .executeTakeFirstOrThrow();
     expect(new Decimal(key.daily_spent_usd).toFixed(2)).toBe('0.00');
+  });
+
+  it('with WORKER_LIVE_BALANCE_CHECK=read, refuses an unfunded live copy before sending it', async () => {
+    const db = t.current.db;
+    const { token } = await freshMarket();
+    const leader = await newLeader();
+    const f = await newLiveFollower(world, leader.address, {
+      pusd: '1',
+      settings: { proportionalityFactor: '0.1' },
+    });
+    await startEngine({ liveBalanceCheck: 'read' });
+    await sim.syncClock();
+    await sim.setBook(token, [['0.40', '500']], [['0.50', '500']]);
+    await leaderBuy(leader, token, '50', '0.50');
+    await waitFor(db, 'the leader fill to be recorded', async () => detector!.stats.recorded === 1);
+    await waitFor(db, 'the copy to finish', async () => (await unfinishedRows(db)) === 0);
+    // Nothing reached the exchange: the balance read refused it first.
+    expect(await sim.ledger(f.trader.creds.apiKey)).toEqual([]);
+    const decision = await db
+      .selectFrom('copy_decisions')
+      .selectAll()
+      .where('copy_relationship_id', '=', f.relId)
+      .executeTakeFirstOrThrow();
+    expect(decision).toMatchObject({ outcome: 'skipped', reason: 'insufficient_balance' });
+    const [row] = await queueRowsOf(db, f.userId);
+    expect(row).toMatchObject({ status: 'cancelled', signed_at: null, reserved_spend_usd: null });
   });
 });

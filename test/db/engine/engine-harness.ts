@@ -10,7 +10,7 @@ import { systemClock } from '../../../src/auth/clock.ts';
 import type { Db } from '../../../src/db/client.ts';
 import { Decimal } from '../../../src/domain/money.ts';
 import type { SubscriptionTier } from '../../../src/domain/tiers.ts';
-import type { ExecutionOutcome } from '../../../src/execution/execute-claim.ts';
+import type { ExecutionOutcome, ExecutorDeps } from '../../../src/execution/execute-claim.ts';
 import type { QueueRow } from '../../../src/execution/queue-claims.ts';
 import { DefaultVenueProvider } from '../../../src/execution/venue-provider.ts';
 import { CopyWorker, type WorkerOptions } from '../../../src/execution/worker.ts';
@@ -306,9 +306,10 @@ export function workerFor(
   world: EngineWorld,
   over: Partial<WorkerOptions> = {},
   outcomes?: Array<{ row: QueueRow; outcome: ExecutionOutcome }>,
+  deps: Pick<ExecutorDeps, 'liveBalanceCheck'> = {},
 ): CopyWorker {
   return new CopyWorker(
-    { db: world.db, venues: world.provider, logger },
+    { db: world.db, venues: world.provider, logger, ...deps },
     {
       databaseUrl: world.dbUrl,
       pollMs: 100,
