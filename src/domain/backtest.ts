@@ -496,7 +496,11 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       if (!filterResult.ok) skip(f, filterResult.reason, filterResult.detail);
       else if (f.side === 'BUY') copyBuy(f, input.marketRules(f.assetId));
       else copySell(f, input.marketRules(f.assetId), before);
-      leaderPos.set(f.assetId, f.side === 'BUY' ? before.plus(f.size) : before.minus(f.size));
+      // As the engine replays it (record-fill.ts): a sale never takes the position below zero.
+      leaderPos.set(
+        f.assetId,
+        f.side === 'BUY' ? before.plus(f.size) : Decimal.max(ZERO, before.minus(f.size)),
+      );
       if (!settled.has(f.assetId)) {
         lastPrice.set(f.assetId, f.price);
         riskCheck(f.assetId, f.price, f.filledAt);

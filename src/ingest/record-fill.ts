@@ -5,12 +5,13 @@
 // Filters, sizing and skip reasons are the pure domain rules; this file only gathers their inputs
 // in one query per fill (not one per follower) and writes their results in bulk.
 import { sql } from 'kysely';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { withAsyncCommitTransaction } from '../db/client.ts';
 import { fillKey } from '../domain/fill-key.ts';
 import { sizeBuyCopy, sizeSellCopy } from '../domain/copy-sizing.ts';
 import { compileMarketFilter } from '../domain/market-filter.ts';
-import { Decimal, toWire } from '../domain/money.ts';
+import { replayPosition } from '../domain/analytics/position-replay.ts';
+import { Decimal, toWire, ZERO } from '../domain/money.ts';
 import type { MarketRules } from '../domain/order-rules.ts';
 import { reasonMessage, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import { effectiveUserLimits, isSubscriptionTier, queuePriority } from '../domain/tiers.ts';
@@ -132,21 +133,11 @@ export async function recordLeaderFill(
     const trade = recorded[0];
     if (!trade) return { status: 'duplicate', fillKey: key };
 
-    // The leader's position in this asset before this fill, from the fills we have recorded. It can
-    // understate the truth (fills before tracking began): then the sold fraction caps at 1, i.e. the
-    // follower sells everything it holds from this leader in the asset.
-    const leaderBefore =
-      fill.side === 'SELL'
-        ? new Decimal(
-            (
-              await sql<{ pos: string }>`
-              SELECT COALESCE(SUM(CASE WHEN side = 'BUY' THEN size ELSE -size END), 0) AS pos
-              FROM leader_fills
-              WHERE trader_wallet_address = ${wallet} AND asset_id = ${fill.assetId} AND fill_key <> ${key}
-                AND filled_at <= ${fill.filledAt}`.execute(tx)
-            ).rows[0]!.pos,
-          )
-        : new Decimal(0);
+    // The leader's position in this asset before this fill, replayed from the fills we recorded the
+    // way analytics replays it (a sale never takes the position below zero: a leader may sell shares
+    // bought before tracking began). It can still understate the truth; then the sold fraction caps
+    // at 1, i.e. the follower sells everything it holds from this leader in the asset.
+    const leaderBefore = fill.side === 'SELL' ? await leaderPositionBefore(tx, wallet, fill, key) : ZERO;
 
     // Everything sizing needs, for every follower, in one query. Exposure is at cost: open copy
     // positions plus BUY copies still in the queue (so two quick fills cannot both use the same room).
@@ -344,4 +335,28 @@ export async function recordLeaderFill(
       SELECT pg_notify(${QUEUE_CHANNEL}, ${key}) WHERE ${queueRows.length > 0}`.execute(tx);
     return { status: 'recorded', fillKey: key, tradeId: trade.id, queued: queueRows.length, skipped };
   });
+}
+
+async function leaderPositionBefore(tx: Tx, wallet: string, fill: LeaderFill, key: string): Promise<Decimal> {
+  const { rows } = await sql<{ side: 'BUY' | 'SELL'; size: string; price: string; filled_at: Date }>`
+    SELECT side, size, price, filled_at FROM leader_fills
+     WHERE trader_wallet_address = ${wallet} AND asset_id = ${fill.assetId} AND fill_key <> ${key}
+       AND filled_at <= ${fill.filledAt}
+     ORDER BY filled_at, fill_key`.execute(tx);
+  return replayPosition(
+    rows.map((r, i) => {
+      const size = new Decimal(r.size);
+      const price = new Decimal(r.price);
+      return {
+        seq: BigInt(i),
+        at: r.filled_at,
+        side: r.side,
+        size,
+        price,
+        notional: size.times(price),
+        fees: ZERO,
+      };
+    }),
+    ZERO,
+  ).shares;
 }

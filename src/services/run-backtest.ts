@@ -21,7 +21,8 @@ import {
   type SlippageModel,
   type TokenState,
 } from '../domain/backtest.ts';
-import { Decimal, dec, toWire } from '../domain/money.ts';
+import { replayPosition, type PositionFill } from '../domain/analytics/position-replay.ts';
+import { Decimal, dec, toWire, ZERO } from '../domain/money.ts';
 import type { MarketRules } from '../domain/order-rules.ts';
 import { isSubscriptionTier } from '../domain/tiers.ts';
 import { notFound } from './app-error.ts';
@@ -174,11 +175,36 @@ export async function backtestTrader(
     .orderBy('detected_at')
     .orderBy('fill_key')
     .execute();
-  const before = await sql<{ asset_id: string; shares: string }>`
-    SELECT asset_id, SUM(CASE WHEN side = 'BUY' THEN size ELSE -size END) AS shares
-      FROM leader_fills WHERE trader_wallet_address = ${wallet} AND filled_at < ${from}
-     GROUP BY asset_id`.execute(db);
   const assets = [...new Set(fills.map((f) => f.asset_id))];
+  // The leader's position in each traded asset at the window's start, replayed as the engine does
+  // (record-fill.ts): a sale of shares bought before recording began never takes it below zero.
+  const earlier =
+    assets.length === 0
+      ? { rows: [] }
+      : await sql<{ asset_id: string; side: 'BUY' | 'SELL'; size: string; price: string; filled_at: Date }>`
+          SELECT asset_id, side, size, price, filled_at FROM leader_fills
+           WHERE trader_wallet_address = ${wallet} AND filled_at < ${from}
+             AND asset_id = ANY (${assets}::varchar[])
+           ORDER BY asset_id, filled_at, fill_key`.execute(db);
+  const byAsset = new Map<string, PositionFill[]>();
+  for (const r of earlier.rows) {
+    const list = byAsset.get(r.asset_id) ?? [];
+    const size = dec(r.size);
+    const price = dec(r.price);
+    list.push({
+      seq: BigInt(list.length),
+      at: r.filled_at,
+      side: r.side,
+      size,
+      price,
+      notional: size.times(price),
+      fees: ZERO,
+    });
+    byAsset.set(r.asset_id, list);
+  }
+  const startPositions = new Map(
+    [...byAsset].map(([asset, list]) => [asset, replayPosition(list, ZERO).shares]),
+  );
   const observations: PriceObservation[] = [];
   const tokens = new Map<string, TokenState>();
   if (assets.length > 0) {
@@ -223,7 +249,7 @@ export async function backtestTrader(
       price: dec(f.price),
       size: dec(f.size),
     })),
-    leaderPositionsAtStart: new Map(before.rows.map((r) => [r.asset_id, dec(r.shares)])),
+    leaderPositionsAtStart: startPositions,
     observations,
     tokens,
     settings: {

@@ -241,6 +241,67 @@ describe('recordLeaderFill', () => {
     expect((await decisions(otherSell.fillKey)).map((d) => d.reason)).toEqual(['no_position_to_sell']);
   });
 
+  it('sizes a mirrored sell from a position that sales of untracked shares never take below zero', async () => {
+    const db = t.current.db;
+    const u = await insertUser(db);
+    const rel = await insertRelationship(db, u.id, leader);
+    const at = (msAgo: number) => new Date(Date.now() - msAgo);
+    // Before we tracked it, the leader held shares we never saw; its first recorded fill sells 300
+    // of them. Summing signed sizes would make its position −300 from here on.
+    await recordLeaderFill(
+      db,
+      fill(leader, { side: 'SELL', size: new Decimal(300), filledAt: at(3_000) }),
+      MARKET,
+      OPTS,
+    );
+    // Then it buys 1000 (we copy it: 40 shares held) and sells 250 of those 1000.
+    await recordLeaderFill(db, fill(leader, { size: new Decimal(1000), filledAt: at(2_000) }), MARKET, OPTS);
+    await db.deleteFrom('trade_queue').execute();
+    await db
+      .insertInto('copy_positions')
+      .values({
+        copy_relationship_id: rel.id,
+        asset_id: ASSET,
+        user_id: u.id,
+        condition_id: CONDITION,
+        shares: '40',
+        cost_usd: '16.8',
+      })
+      .execute();
+    const sold = await recordLeaderFill(
+      db,
+      fill(leader, { side: 'SELL', size: new Decimal(250), price: new Decimal('0.5'), filledAt: at(1_000) }),
+      MARKET,
+      OPTS,
+    );
+    // Recorded (a negative position used to abort the whole fan-out), and sized as a quarter of the
+    // 1000 the leader held (not 250 / 700): 10 of our 40.
+    expect(sold).toMatchObject({ status: 'recorded', queued: 1 });
+    const q = await db
+      .selectFrom('trade_queue')
+      .select(['side', 'quantity'])
+      .where('source_fill_key', '=', sold.fillKey)
+      .execute();
+    expect(q).toEqual([{ side: 'SELL', quantity: '10.000000' }]);
+
+    // Two sales of untracked shares in a row: the second is recorded too (it used to throw).
+    const asset = '777';
+    await recordLeaderFill(
+      db,
+      fill(leader, { side: 'SELL', size: new Decimal(300), assetId: asset }),
+      MARKET,
+      OPTS,
+    );
+    const again = await recordLeaderFill(
+      db,
+      fill(leader, { side: 'SELL', size: new Decimal(100), assetId: asset }),
+      MARKET,
+      OPTS,
+    );
+    expect(again).toMatchObject({ status: 'recorded', queued: 0 });
+    expect((await decisions(again.fillKey)).map((d) => d.reason)).toEqual(['no_position_to_sell']);
+  });
+
   it('wakes the workers with NOTIFY only after the fan-out commits', async () => {
     const db = t.current.db;
     const u = await insertUser(db);

@@ -273,3 +273,41 @@ describe('backtest: gates, stop-loss, closed markets and the impact term', () =>
     expect(r.openPositions).toEqual([]);
   });
 });
+
+describe('backtest: the leader position a mirrored sell is sized from', () => {
+  it('never goes below zero when the leader sells shares it bought before recording began', () => {
+    const t0 = Date.parse('2030-02-01T10:00:00Z');
+    const settings: BacktestSettings = {
+      proportionalityFactor: d('0.1'),
+      maxInvestmentPerTradeUsd: d(100),
+      maxTotalExposureUsd: d(500),
+      minTradeSizeUsd: d(1),
+      maxSlippagePercent: d(5),
+      allowedMarkets: null,
+      excludedMarkets: null,
+      stopLossPercent: null,
+      takeProfitPercent: null,
+      startingBalanceUsd: d(1000),
+    };
+    const r = runBacktest(
+      input({
+        from: new Date(t0),
+        to: new Date(t0 + 10 * H),
+        settings,
+        // Sells 300 untracked shares, buys 1000 (copied: 10% = 100 shares), sells 250 of them.
+        fills: [
+          fill(t0, 'P', 'SELL', '300', '0.40'),
+          fill(t0 + H, 'P', 'BUY', '1000', '0.40'),
+          fill(t0 + 2 * H, 'P', 'SELL', '250', '0.50'),
+        ],
+      }),
+    );
+    const copies = r.trades.filter((t) => t.kind === 'copy');
+    const bought = copies.find((t) => t.side === 'BUY')!.shares;
+    // The BUY copy is sent as a dollar amount and fills at the leader's price: $40 / 0.40 ≈ 105
+    // shares (sized at the 5% slippage bound, then filled at 0.40). The sell is a quarter of them —
+    // the leader sold 250 of the 1000 it held — not 250 / 700 as a signed sum of fills would say.
+    expect(str(bought)).toBe('105');
+    expect(copies.filter((t) => t.side === 'SELL').map((t) => str(t.shares))).toEqual(['26.25']);
+  });
+});
