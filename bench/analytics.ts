@@ -10,14 +10,11 @@
 // then runs the full recompute (src/analytics/recompute-metrics.ts) once and reports its wall time,
 // the PostgreSQL backends' CPU time and peak memory (read from /proc when the server is local), the
 // node process's peak RSS, and the temp-file bytes PostgreSQL wrote (pg_stat_database).
-import { randomBytes } from 'node:crypto';
+import { freshBenchDatabase } from './fresh-database.ts';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { recomputeTraderMetrics } from '../src/analytics/recompute-metrics.ts';
-import { createDb, type Db } from '../src/db/client.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { migrateUp } from '../src/db/migrator.ts';
+import { type Db } from '../src/db/client.ts';
 
 export interface AnalyticsBenchOptions {
   traders?: number;
@@ -48,36 +45,6 @@ export interface AnalyticsBenchResult {
 
 const log = (msg: string) => process.stderr.write(`[analytics bench] ${msg}\n`);
 const round = (x: number, dp = 2) => Math.round(x * 10 ** dp) / 10 ** dp;
-
-async function freshDatabase(): Promise<{ db: Db; url: string; local: boolean; close(): Promise<void> }> {
-  const configured = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-  const embedded = configured
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: '.polycopy/bench', port: 54333, database: 'postgres' });
-  const adminUrl = configured ?? embedded!.url;
-  const name = `polycopy_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const handle = createDb(u.toString(), { poolMax: 8, applicationName: 'polycopy-bench' });
-  await migrateUp(handle.db);
-  return {
-    db: handle.db,
-    url: u.toString(),
-    local: ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(u.hostname),
-    close: async () => {
-      await handle.close();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      await c.end();
-      await embedded?.stop();
-    },
-  };
-}
 
 // Secondary trades indexes are dropped for the bulk load and rebuilt after it (faster than
 // maintaining them row by row); the recompute then runs on the usual schema.
@@ -201,7 +168,11 @@ export async function benchAnalytics(opts: AnalyticsBenchOptions = {}): Promise<
   const fills = opts.fills ?? 5_000_000;
   const parallelism = opts.parallelism ?? 2;
   const workMem = opts.workMem ?? '1GB';
-  const bench = await freshDatabase();
+  const bench = await freshBenchDatabase({
+    prefix: 'polycopy_bench',
+    poolMax: 8,
+    applicationName: 'polycopy-bench',
+  });
   try {
     log(`generating ${traders} traders and ${fills} fills`);
     const g0 = performance.now();

@@ -22,20 +22,16 @@
 // Rates: --leaderboard-rate (default 1000), --profile-rate (200), --portfolio-rate (500),
 // --seconds (15 per endpoint), --connections (default 10 for the leaderboard, 50 for the others).
 // The machine is shared with other work: the numbers are what it measured, noise included.
+import { freshBenchDatabase } from './fresh-database.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { AccessTokens, deriveAccessTokenKey } from '../src/auth/access-tokens.ts';
 import { systemClock } from '../src/auth/clock.ts';
 import { createDb, type Db } from '../src/db/client.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { ensureTradesPartitions } from '../src/db/maintenance.ts';
-import { migrateUp } from '../src/db/migrator.ts';
 import { registerApi } from '../src/http/api/register-api.ts';
 import { buildHttpApp } from '../src/http/app.ts';
 import { createLogger } from '../src/observability/logger.ts';
@@ -83,39 +79,6 @@ function pct(values: number[], p: number): number {
   return round(
     sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0,
   );
-}
-
-// ------------------------------------------------------------------ database
-
-async function freshDatabase(): Promise<{ url: string; db: Db; close(): Promise<void> }> {
-  const configured = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-  const embedded = configured
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: '.polycopy/bench', port: 54333, database: 'postgres' });
-  const adminUrl = configured ?? embedded!.url;
-  const name = `polycopy_bench_api_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const handle = createDb(url, { poolMax: 4, applicationName: 'polycopy-bench-seed' });
-  await migrateUp(handle.db);
-  await ensureTradesPartitions(handle.db, 2);
-  return {
-    url,
-    db: handle.db,
-    close: async () => {
-      await handle.close();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      await c.end();
-      await embedded?.stop();
-    },
-  };
 }
 
 /** Generates the whole data set in SQL; returns the row counts. */
@@ -350,7 +313,12 @@ export async function benchApi(opts: ApiBenchOptions = {}): Promise<ApiBenchResu
   const seconds = opts.seconds ?? 15;
   // Unset: 10 connections for the leaderboard, 50 for the database-bound reads.
   const connections = opts.connections;
-  const database = await freshDatabase();
+  const database = await freshBenchDatabase({
+    prefix: 'polycopy_bench_api',
+    poolMax: 4,
+    applicationName: 'polycopy-bench-seed',
+    partitionsAhead: 2,
+  });
   let server: { url: string; child: ChildProcess } | undefined;
   try {
     log(`seeding ${traders} traders and ${users} users…`);

@@ -21,13 +21,9 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { systemClock } from '../src/auth/clock.ts';
-import { createDb, type Db } from '../src/db/client.ts';
-import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
-import { ensureTradesPartitions } from '../src/db/maintenance.ts';
-import { migrateUp } from '../src/db/migrator.ts';
+import { type Db } from '../src/db/client.ts';
 import { Decimal } from '../src/domain/money.ts';
 import type { ExecutionStage } from '../src/execution/execute-claim.ts';
 import { DefaultVenueProvider, type VenueRequest } from '../src/execution/venue-provider.ts';
@@ -36,6 +32,7 @@ import { LeaderFillDetector } from '../src/ingest/detector.ts';
 import { MarketRulesCache } from '../src/ingest/market-rules-cache.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { startSimulatorServer } from '../src/simulator/server/index.ts';
+import { freshBenchDatabase, type BenchDb } from './fresh-database.ts';
 import { TradingRulesCache } from '../src/venue/polymarket/trading-rules-cache.ts';
 import { apiKeyHash, apiKeyHint, encryptCredentials } from '../src/vault/credential-crypto.ts';
 import { createLiveVenueFactory } from '../src/vault/live-venue-factory.ts';
@@ -84,43 +81,6 @@ async function pooled<T>(items: T[], concurrency: number, fn: (item: T, i: numbe
 }
 
 // ------------------------------------------------------------------ database
-
-interface BenchDb {
-  url: string;
-  db: Db;
-  close(): Promise<void>;
-}
-
-async function freshDatabase(poolMax: number): Promise<BenchDb> {
-  const configured = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-  const embedded = configured
-    ? undefined
-    : await startEmbeddedPostgres({ dataDir: '.polycopy/bench', port: 54333, database: 'postgres' });
-  const adminUrl = configured ?? embedded!.url;
-  const name = `polycopy_bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const handle = createDb(url, { poolMax, applicationName: 'polycopy-bench' });
-  await migrateUp(handle.db);
-  await ensureTradesPartitions(handle.db, 2);
-  return {
-    url,
-    db: handle.db,
-    close: async () => {
-      await handle.close();
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
-      await c.end();
-      await embedded?.stop();
-    },
-  };
-}
 
 // ------------------------------------------------------------------ instrumentation
 
@@ -294,7 +254,12 @@ async function control<T>(sim: SimHandle, method: 'GET' | 'POST', path: string, 
 }
 
 async function startWorld(poolMax: number): Promise<World> {
-  const bench = await freshDatabase(poolMax);
+  const bench = await freshBenchDatabase({
+    prefix: 'polycopy_bench',
+    poolMax,
+    applicationName: 'polycopy-bench',
+    partitionsAhead: 2,
+  });
   const sim = await startSimulator(process.env.BENCH_SIMULATOR === 'in-process');
   const endpoints = await control<
     Parameters<typeof hostsFromSimulatorEndpoints>[0] & { ws: { rtds: string } }
