@@ -3,7 +3,6 @@
 // uses, and leader wallets the test controls (they trade on the simulator's CLOB against books the
 // test sets, so every fill's price, size and transaction are known).
 import { generatePrivateKey, privateKeyToAccount, type PrivateKeyAccount } from 'viem/accounts';
-import { Decimal } from '../../../src/domain/money.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { startSimulatorServer, type SimulatorServer } from '../../../src/simulator/server/index.ts';
 import type { SimulationConfig } from '../../../src/simulator/simulation.ts';
@@ -148,36 +147,8 @@ export async function newLeader(sim: AnalyticsSim, pusd = '100000'): Promise<Lea
   return { address: signer.address.toLowerCase(), signer, venue };
 }
 
-let seq = 0;
-
-/** The leader takes liquidity: a FOK BUY spending `amount` pUSD, limited at `limit`. */
-export async function buy(leader: Leader, tokenId: string, amount: string, limit: string) {
-  const r = await leader.venue.placeOrder({
-    clientOrderId: `analytics-${++seq}-${Date.now()}`,
-    tokenId,
-    side: 'BUY',
-    orderType: 'FOK',
-    price: new Decimal(limit),
-    amount: new Decimal(amount),
-    signedAtMs: Date.now(),
-  });
-  if (!r.filledSize.gt(0)) throw new Error(`leader BUY did not fill: ${r.status}`);
-  return r;
-}
-
-export async function sell(leader: Leader, tokenId: string, size: string, limit: string) {
-  const r = await leader.venue.placeOrder({
-    clientOrderId: `analytics-${++seq}-${Date.now()}`,
-    tokenId,
-    side: 'SELL',
-    orderType: 'FOK',
-    price: new Decimal(limit),
-    size: new Decimal(size),
-    signedAtMs: Date.now(),
-  });
-  if (!r.filledSize.gt(0)) throw new Error(`leader SELL did not fill: ${r.status}`);
-  return r;
-}
+/** The leader takes liquidity (FOK BUY spending `amount` pUSD / FOK SELL of `size` shares). */
+export { leaderBuy as buy, leaderSell as sell } from '../engine/engine-harness.ts';
 
 /** Polls until `check` holds. */
 export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 20_000) {

@@ -157,7 +157,12 @@ export async function newTrader(sim: EngineSim): Promise<Trader> {
 let orderSeq = 0;
 
 /** The leader takes liquidity: a FOK BUY spending `amount` pUSD, limited at `limit`. */
-export async function leaderBuy(leader: Trader, tokenId: string, amount: string, limit: string) {
+export async function leaderBuy(
+  leader: Pick<Trader, 'venue'>,
+  tokenId: string,
+  amount: string,
+  limit: string,
+) {
   const r = await leader.venue.placeOrder({
     clientOrderId: `leader-${++orderSeq}-${Date.now()}`,
     tokenId,
@@ -171,7 +176,12 @@ export async function leaderBuy(leader: Trader, tokenId: string, amount: string,
   return r;
 }
 
-export async function leaderSell(leader: Trader, tokenId: string, size: string, limit: string) {
+export async function leaderSell(
+  leader: Pick<Trader, 'venue'>,
+  tokenId: string,
+  size: string,
+  limit: string,
+) {
   const r = await leader.venue.placeOrder({
     clientOrderId: `leader-${++orderSeq}-${Date.now()}`,
     tokenId,
