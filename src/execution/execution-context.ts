@@ -2,8 +2,8 @@
 // limits, API key) is read in one query after the claim. The part that concurrent executions of the
 // same user change — exposure and the rolling daily trade count — is read by readUserLoad inside the
 // transaction that admits the order, under a lock on the user's row: open positions, plus the
-// user's other rows already admitted (signed, still processing), plus BUYs completed in the last
-// 24 h. recordExecution updates the same user row, so an execution is either still counted as
+// user's other rows already admitted (signed and in flight, waiting for a retry, or awaiting
+// reconciliation: their order may exist), plus BUYs completed in the last 24 h. recordExecution updates the same user row, so an execution is either still counted as
 // admitted or already counted as a position, never neither: caps hold exactly under concurrency,
 // without refusing copies for rows that were merely claimed.
 import { sql } from 'kysely';
@@ -94,6 +94,14 @@ export async function loadExecutionContext(db: Db, row: QueueRow): Promise<Execu
   };
 }
 
+/**
+ * Another row of the user already admitted whose order may exist: signed and in flight (or waiting
+ * for its retry), or out of attempts with its outcome unknown (awaiting reconciliation or an
+ * operator) — its order may have filled, so it keeps counting against the caps until settled.
+ */
+const ADMITTED_O = sql`(o.signed_at IS NOT NULL AND (o.status IN ('pending', 'processing')
+  OR (o.status = 'failed' AND (o.error_message LIKE 'reconcile:%' OR o.error_message LIKE 'needs_operator:%'))))`;
+
 export interface UserLoad {
   readonly relationshipExposureUsd: Decimal;
   readonly userExposureUsd: Decimal;
@@ -112,14 +120,14 @@ export async function readUserLoad(tx: Tx, row: QueueRow): Promise<UserLoad> {
       COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.copy_relationship_id = ${row.copy_relationship_id}), 0)
       + COALESCE((SELECT SUM(COALESCE(o.order_amount, o.order_size * o.limit_price)) FROM trade_queue o
                   WHERE o.copy_relationship_id = ${row.copy_relationship_id} AND o.side = 'BUY'
-                    AND o.status = 'processing' AND o.signed_at IS NOT NULL AND o.id <> ${row.id}), 0) AS rel,
+                    AND ${ADMITTED_O} AND o.id <> ${row.id}), 0) AS rel,
       COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.user_id = ${row.user_id}), 0)
       + COALESCE((SELECT SUM(COALESCE(o.order_amount, o.order_size * o.limit_price)) FROM trade_queue o
                   WHERE o.user_id = ${row.user_id} AND o.side = 'BUY'
-                    AND o.status = 'processing' AND o.signed_at IS NOT NULL AND o.id <> ${row.id}), 0) AS usr,
+                    AND ${ADMITTED_O} AND o.id <> ${row.id}), 0) AS usr,
       (SELECT count(*) FROM trade_queue o
         WHERE o.user_id = ${row.user_id} AND o.id <> ${row.id} AND o.side = 'BUY'
-          AND ((o.status = 'processing' AND o.signed_at IS NOT NULL)
+          AND (${ADMITTED_O}
                OR (o.status = 'completed' AND o.completed_at > now() - interval '24 hours')))::int AS n`.execute(
     tx,
   );

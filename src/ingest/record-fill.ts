@@ -80,6 +80,14 @@ interface QueueInsert {
   purpose: string;
 }
 
+/**
+ * Queue rows that are, or may become, an order at the venue: waiting, running, or out of attempts
+ * with the outcome unknown (awaiting reconciliation or an operator; such an order may have filled).
+ * Sizing counts them, so a copy whose outcome is unknown is neither bought around nor sold twice.
+ */
+const UNSETTLED_Q = sql`(q.status IN ('pending', 'processing')
+  OR (q.status = 'failed' AND (q.error_message LIKE 'reconcile:%' OR q.error_message LIKE 'needs_operator:%')))`;
+
 const positionLabel = (outcomeIndex: number | null): 'YES' | 'NO' => (outcomeIndex === 1 ? 'NO' : 'YES');
 
 export async function recordLeaderFill(
@@ -154,20 +162,20 @@ export async function recordLeaderFill(
         SELECT COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.copy_relationship_id = cr.id), 0)
              + COALESCE((SELECT SUM(q.notional_usd) FROM trade_queue q
                           WHERE q.copy_relationship_id = cr.id AND q.side = 'BUY'
-                            AND q.status IN ('pending', 'processing')), 0) AS exposure
+                            AND ${UNSETTLED_Q}), 0) AS exposure
       ) re
       CROSS JOIN LATERAL (
         SELECT COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.user_id = cr.user_id), 0)
              + COALESCE((SELECT SUM(q.notional_usd) FROM trade_queue q
                           WHERE q.user_id = cr.user_id AND q.side = 'BUY'
-                            AND q.status IN ('pending', 'processing')), 0) AS exposure
+                            AND ${UNSETTLED_Q}), 0) AS exposure
       ) ue
       CROSS JOIN LATERAL (
         SELECT COALESCE((SELECT p.shares FROM copy_positions p
                           WHERE p.copy_relationship_id = cr.id AND p.asset_id = ${fill.assetId}), 0)
              - COALESCE((SELECT SUM(q.quantity) FROM trade_queue q
                           WHERE q.copy_relationship_id = cr.id AND q.asset_id = ${fill.assetId} AND q.side = 'SELL'
-                            AND q.status IN ('pending', 'processing')), 0) AS shares
+                            AND ${UNSETTLED_Q}), 0) AS shares
       ) sh
       WHERE cr.trader_wallet_address = ${wallet} AND cr.status IN ('active', 'paused')
       ORDER BY cr.id`.execute(tx);

@@ -191,6 +191,44 @@ describe('recordLeaderFill', () => {
     expect(ds[0]!.reason).toBe('relationship_exposure_cap_reached');
   });
 
+  it('counts copies whose outcome is unknown (awaiting reconciliation) against the caps, not finished ones', async () => {
+    const db = t.current.db;
+    const u = await insertUser(db);
+    const rel = await insertRelationship(db, u.id, leader, {
+      proportionality_factor: '0.05',
+      max_total_exposure_usd: '30',
+    });
+    const first = await recordLeaderFill(db, fill(leader), MARKET, OPTS);
+    expect(first).toMatchObject({ queued: 1 });
+    const mark = (error_message: string) =>
+      db
+        .updateTable('trade_queue')
+        .set({ status: 'failed', error_message })
+        .where('copy_relationship_id', '=', rel.id)
+        .execute();
+    // Out of attempts with the order's fate unknown: it may have bought $21, so the room is 30 − 21.21.
+    await mark('reconcile: unknown_outcome: timeout');
+    const second = await recordLeaderFill(db, fill(leader), MARKET, OPTS);
+    expect(second).toMatchObject({ queued: 1 });
+    const notional = async (key: string) =>
+      new Decimal(
+        (await db
+          .selectFrom('trade_queue')
+          .select('notional_usd')
+          .where('source_fill_key', '=', key)
+          .executeTakeFirstOrThrow())!.notional_usd!,
+      );
+    expect((await notional(second.fillKey)).lte(new Decimal(30).minus(await notional(first.fillKey)))).toBe(
+      true,
+    );
+    // A copy that provably failed no longer holds room: the next one is sized in full ($21).
+    await db.deleteFrom('copy_decisions').where('copy_relationship_id', '=', rel.id).execute();
+    await db.deleteFrom('trade_queue').where('source_fill_key', '=', second.fillKey).execute();
+    await mark('book_cannot_fill: order not filled');
+    const third = await recordLeaderFill(db, fill(leader), MARKET, OPTS);
+    expect((await notional(third.fillKey)).toFixed()).toBe((await notional(first.fillKey)).toFixed());
+  });
+
   it("mirrors a leader's partial sell proportionally, only from that leader's attributed shares", async () => {
     const db = t.current.db;
     const other = (await insertTrader(db)).wallet_address;
