@@ -154,10 +154,16 @@ const up = (v: 0 | 1) =>
     { value: v },
   ]);
 
+const sumOf = <K extends string>(rows: ReadonlyArray<Record<K, string>>, key: K) =>
+  rows.reduce((n, r) => n + Number(r[key]), 0);
+
 export async function collectDatabaseFigures(db: Db): Promise<string> {
   const [queue, outcomes, latency, ingest] = await Promise.all([
-    sql<{ status: string; n: string }>`
-      SELECT status, count(*) AS n FROM trade_queue GROUP BY status`.execute(db),
+    sql<{ status: string; n: string; reconcile: string; operator: string }>`
+      SELECT status, count(*) AS n,
+             count(*) FILTER (WHERE error_message LIKE 'reconcile:%') AS reconcile,
+             count(*) FILTER (WHERE error_message LIKE 'needs_operator:%') AS operator
+        FROM trade_queue GROUP BY status`.execute(db),
     sql<{ outcome: string; reason: string | null; n: string }>`
       SELECT outcome, reason, count(*) AS n FROM copy_decisions
        WHERE outcome <> 'queued' GROUP BY outcome, reason ORDER BY outcome, reason`.execute(db),
@@ -185,6 +191,15 @@ export async function collectDatabaseFigures(db: Db): Promise<string> {
       'gauge',
       'trade_queue rows by status (completed/failed/cancelled until the retention purge).',
       QUEUE_STATUSES.map((status) => ({ labels: { status }, value: byStatus.get(status) ?? 0 })),
+    ),
+    family(
+      'polycopy_queue_unsettled',
+      'gauge',
+      'Failed rows whose order may exist at the venue: awaiting reconciliation (a lookup by its id), or flagged for an operator after the reconciler gave up. Alert on needs_operator > 0.',
+      [
+        { labels: { state: 'awaiting_reconciliation' }, value: sumOf(queue.rows, 'reconcile') },
+        { labels: { state: 'needs_operator' }, value: sumOf(queue.rows, 'operator') },
+      ],
     ),
     family(
       'polycopy_copies_total',

@@ -108,8 +108,17 @@ describe('GET /metrics', () => {
     const trader = await insertTrader(db);
     const rel = await insertRelationship(db, user.id, trader.wallet_address);
     // Queue: 3 pending, 1 processing, 0 completed, 2 failed, 1 cancelled.
-    for (const status of ['pending', 'pending', 'pending', 'failed', 'failed', 'cancelled'] as const)
+    for (const status of ['pending', 'pending', 'pending', 'cancelled'] as const)
       await insertQueueRow(db, user.id, rel.id, { status });
+    // The failed ones: one awaiting reconciliation (its order may exist), one failed for good.
+    await insertQueueRow(db, user.id, rel.id, {
+      status: 'failed',
+      error_message: 'reconcile: unknown_outcome: timeout',
+    } as never);
+    await insertQueueRow(db, user.id, rel.id, {
+      status: 'failed',
+      error_message: 'book_cannot_fill: order not filled',
+    } as never);
     await insertQueueRow(db, user.id, rel.id, {
       status: 'processing',
       lease_expires_at: new Date(Date.now() + 60_000),
@@ -175,6 +184,9 @@ describe('GET /metrics', () => {
       depth('failed'),
       depth('cancelled'),
     ]).toEqual([3, 1, 0, 2, 1]);
+    expect(m.types.get('polycopy_queue_unsettled')).toBe('gauge');
+    expect(m.value('polycopy_queue_unsettled', { state: 'awaiting_reconciliation' })).toBe(1);
+    expect(m.value('polycopy_queue_unsettled', { state: 'needs_operator' })).toBe(0);
     expect(
       m.samples.filter((s) => s.name === 'polycopy_copies_total').map((s) => [s.labels, s.value]),
     ).toEqual([
