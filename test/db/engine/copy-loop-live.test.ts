@@ -381,31 +381,39 @@ describe('live copy loop against the simulator', () => {
     ]);
   });
 
-  it('leaves a live balance to the exchange: an unfunded copy is refused there, recorded, spend released', async () => {
+  /**
+   * A follower holding $1 copies 10% of a leader's 100-share BUY (10 shares ≈ $5). Returns once the
+   * copy has ended, with the follower and the copy's decision.
+   */
+  const unfundedCopy = async (deps: Parameters<typeof workerFor>[3] = {}) => {
     const db = t.current.db;
     const { token } = await freshMarket();
     const leader = await newLeader();
-    // 10% of the leader's 100 shares = 10 shares ≈ $5, but the follower holds $1.
     const f = await newLiveFollower(world, leader.address, {
       pusd: '1',
       settings: { proportionalityFactor: '0.1' },
     });
-    await startEngine();
+    await startEngine(deps);
     await sim.syncClock();
     await sim.setBook(token, [['0.40', '500']], [['0.50', '500']]);
     await leaderBuy(leader, token, '50', '0.50');
     await waitFor(db, 'the leader fill to be recorded', async () => detector!.stats.recorded === 1);
     await waitFor(db, 'the copy to finish', async () => (await unfinishedRows(db)) === 0);
-
-    // No balance read happened before sending (the exchange is the authority on live balances):
-    // the order reached the simulator, which refused it for its funds.
-    const ledger = await sim.ledger(f.trader.creds.apiKey);
-    expect(ledger.map((e) => e.accepted)).toEqual([false]);
     const decision = await db
       .selectFrom('copy_decisions')
       .selectAll()
       .where('copy_relationship_id', '=', f.relId)
       .executeTakeFirstOrThrow();
+    return { f, decision };
+  };
+
+  it('leaves a live balance to the exchange: an unfunded copy is refused there, recorded, spend released', async () => {
+    const db = t.current.db;
+    const { f, decision } = await unfundedCopy();
+    // No balance read happened before sending (the exchange is the authority on live balances):
+    // the order reached the simulator, which refused it for its funds.
+    const ledger = await sim.ledger(f.trader.creds.apiKey);
+    expect(ledger.map((e) => e.accepted)).toEqual([false]);
     expect(decision).toMatchObject({ outcome: 'skipped', reason: 'insufficient_balance' });
     expect(await copiesOf(db, f.userId)).toHaveLength(0);
     const [row] = await queueRowsOf(db, f.userId);
@@ -419,28 +427,11 @@ describe('live copy loop against the simulator', () => {
   });
 
   it('with WORKER_LIVE_BALANCE_CHECK=read, refuses an unfunded live copy before sending it', async () => {
-    const db = t.current.db;
-    const { token } = await freshMarket();
-    const leader = await newLeader();
-    const f = await newLiveFollower(world, leader.address, {
-      pusd: '1',
-      settings: { proportionalityFactor: '0.1' },
-    });
-    await startEngine({ liveBalanceCheck: 'read' });
-    await sim.syncClock();
-    await sim.setBook(token, [['0.40', '500']], [['0.50', '500']]);
-    await leaderBuy(leader, token, '50', '0.50');
-    await waitFor(db, 'the leader fill to be recorded', async () => detector!.stats.recorded === 1);
-    await waitFor(db, 'the copy to finish', async () => (await unfinishedRows(db)) === 0);
+    const { f, decision } = await unfundedCopy({ liveBalanceCheck: 'read' });
     // Nothing reached the exchange: the balance read refused it first.
     expect(await sim.ledger(f.trader.creds.apiKey)).toEqual([]);
-    const decision = await db
-      .selectFrom('copy_decisions')
-      .selectAll()
-      .where('copy_relationship_id', '=', f.relId)
-      .executeTakeFirstOrThrow();
     expect(decision).toMatchObject({ outcome: 'skipped', reason: 'insufficient_balance' });
-    const [row] = await queueRowsOf(db, f.userId);
+    const [row] = await queueRowsOf(t.current.db, f.userId);
     expect(row).toMatchObject({ status: 'cancelled', signed_at: null, reserved_spend_usd: null });
   });
 });
