@@ -26,6 +26,7 @@ import { canPrepare, persistedRequest } from './order-identity.ts';
 import { cancelClaim, failClaim, type QueueRow } from './queue-claims.ts';
 import { recordExecution } from './record-execution.ts';
 import { releaseSpend } from './spend-reservation.ts';
+import { RECONCILE_PREFIX } from './unsettled-rows.ts';
 import type { VenueProvider } from './venue-provider.ts';
 import { LiveCredentialError } from '../vault/live-venue-factory.ts';
 
@@ -431,7 +432,7 @@ async function toReconciliation(
 ): Promise<ExecutionOutcome> {
   if (
     (await failClaim(deps.db, row.id, token, {
-      message: `reconcile: ${message}`,
+      message: `${RECONCILE_PREFIX} ${message}`,
       retryable: false,
       retryAt: null,
     })) === 'lost_claim'

@@ -12,6 +12,7 @@ import { Decimal } from '../domain/money.ts';
 import type { ApiKeyState, GateState } from '../domain/execution-gates.ts';
 import { isSubscriptionTier } from '../domain/tiers.ts';
 import type { QueueRow } from './queue-claims.ts';
+import { outcomeUnknown } from './unsettled-rows.ts';
 
 export interface ExecutionContext {
   readonly killSwitch: boolean;
@@ -99,8 +100,7 @@ export async function loadExecutionContext(db: Db, row: QueueRow): Promise<Execu
  * for its retry), or out of attempts with its outcome unknown (awaiting reconciliation or an
  * operator) — its order may have filled, so it keeps counting against the caps until settled.
  */
-const ADMITTED_O = sql`(o.signed_at IS NOT NULL AND (o.status IN ('pending', 'processing')
-  OR (o.status = 'failed' AND (o.error_message LIKE 'reconcile:%' OR o.error_message LIKE 'needs_operator:%'))))`;
+const ADMITTED_O = sql`(o.signed_at IS NOT NULL AND (o.status IN ('pending', 'processing') OR ${outcomeUnknown('o')}))`;
 
 export interface UserLoad {
   readonly relationshipExposureUsd: Decimal;

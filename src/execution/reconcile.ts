@@ -35,11 +35,8 @@ import { canPrepare, persistedRequest } from './order-identity.ts';
 import type { QueueRow } from './queue-claims.ts';
 import { recordExecution } from './record-execution.ts';
 import { releaseSpend } from './spend-reservation.ts';
+import { NEEDS_OPERATOR_PREFIX, RECONCILE_PREFIX } from './unsettled-rows.ts';
 
-/** error_message prefix of rows awaiting reconciliation (written by the executor). */
-export const RECONCILE_PREFIX = 'reconcile:';
-/** error_message prefix of rows reconciliation gave up on: an operator must look. */
-export const NEEDS_OPERATOR_PREFIX = 'needs_operator:';
 /** Claim tokens of the reconciler start with this (recoverExpiredLeases relies on it). */
 export const RECONCILE_TOKEN_PREFIX = 'reconcile:';
 

@@ -16,6 +16,7 @@ import type { MarketRules } from '../domain/order-rules.ts';
 import { reasonMessage, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import { effectiveUserLimits, isSubscriptionTier, queuePriority } from '../domain/tiers.ts';
 import { QUEUE_CHANNEL } from '../execution/queue-claims.ts';
+import { outcomeUnknown } from '../execution/unsettled-rows.ts';
 import type { LeaderFill } from './leader-fill.ts';
 
 export interface FanOutOptions {
@@ -82,11 +83,10 @@ interface QueueInsert {
 
 /**
  * Queue rows that are, or may become, an order at the venue: waiting, running, or out of attempts
- * with the outcome unknown (awaiting reconciliation or an operator; such an order may have filled).
- * Sizing counts them, so a copy whose outcome is unknown is neither bought around nor sold twice.
+ * with the outcome unknown. Sizing counts them, so a copy whose outcome is unknown is neither bought
+ * around nor sold twice.
  */
-const UNSETTLED_Q = sql`(q.status IN ('pending', 'processing')
-  OR (q.status = 'failed' AND (q.error_message LIKE 'reconcile:%' OR q.error_message LIKE 'needs_operator:%')))`;
+const UNSETTLED_Q = sql`(q.status IN ('pending', 'processing') OR ${outcomeUnknown('q')})`;
 
 const positionLabel = (outcomeIndex: number | null): 'YES' | 'NO' => (outcomeIndex === 1 ? 'NO' : 'YES');
 

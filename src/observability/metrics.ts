@@ -7,6 +7,7 @@
 // - kept in this process: HTTP request durations, live-event streams.
 import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
+import { NEEDS_OPERATOR_PREFIX, RECONCILE_PREFIX } from '../execution/unsettled-rows.ts';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -161,8 +162,8 @@ export async function collectDatabaseFigures(db: Db): Promise<string> {
   const [queue, outcomes, latency, ingest] = await Promise.all([
     sql<{ status: string; n: string; reconcile: string; operator: string }>`
       SELECT status, count(*) AS n,
-             count(*) FILTER (WHERE error_message LIKE 'reconcile:%') AS reconcile,
-             count(*) FILTER (WHERE error_message LIKE 'needs_operator:%') AS operator
+             count(*) FILTER (WHERE error_message LIKE ${`${RECONCILE_PREFIX}%`}) AS reconcile,
+             count(*) FILTER (WHERE error_message LIKE ${`${NEEDS_OPERATOR_PREFIX}%`}) AS operator
         FROM trade_queue GROUP BY status`.execute(db),
     sql<{ outcome: string; reason: string | null; n: string }>`
       SELECT outcome, reason, count(*) AS n FROM copy_decisions
