@@ -10,7 +10,7 @@ import { withAsyncCommitTransaction } from '../db/client.ts';
 import { fillKey } from '../domain/fill-key.ts';
 import { sizeBuyCopy, sizeSellCopy } from '../domain/copy-sizing.ts';
 import { compileMarketFilter } from '../domain/market-filter.ts';
-import { replayPosition } from '../domain/analytics/position-replay.ts';
+import { sharesAfter } from '../domain/analytics/position-replay.ts';
 import { Decimal, toWire, ZERO } from '../domain/money.ts';
 import type { MarketRules } from '../domain/order-rules.ts';
 import { reasonMessage, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
@@ -351,20 +351,12 @@ async function leaderPositionBefore(tx: Tx, wallet: string, fill: LeaderFill, ke
      WHERE trader_wallet_address = ${wallet} AND asset_id = ${fill.assetId} AND fill_key <> ${key}
        AND filled_at <= ${fill.filledAt}
      ORDER BY filled_at, fill_key`.execute(tx);
-  return replayPosition(
-    rows.map((r, i) => {
-      const size = new Decimal(r.size);
-      const price = new Decimal(r.price);
-      return {
-        seq: BigInt(i),
-        at: r.filled_at,
-        side: r.side,
-        size,
-        price,
-        notional: size.times(price),
-        fees: ZERO,
-      };
-    }),
-    ZERO,
-  ).shares;
+  return sharesAfter(
+    rows.map((r) => ({
+      at: r.filled_at,
+      side: r.side,
+      size: new Decimal(r.size),
+      price: new Decimal(r.price),
+    })),
+  );
 }

@@ -21,8 +21,8 @@ import {
   type SlippageModel,
   type TokenState,
 } from '../domain/backtest.ts';
-import { replayPosition, type PositionFill } from '../domain/analytics/position-replay.ts';
-import { Decimal, dec, toWire, ZERO } from '../domain/money.ts';
+import { sharesAfter, type SidedFill } from '../domain/analytics/position-replay.ts';
+import { Decimal, dec, toWire } from '../domain/money.ts';
 import type { MarketRules } from '../domain/order-rules.ts';
 import { isSubscriptionTier } from '../domain/tiers.ts';
 import { notFound } from './app-error.ts';
@@ -186,25 +186,13 @@ export async function backtestTrader(
            WHERE trader_wallet_address = ${wallet} AND filled_at < ${from}
              AND asset_id = ANY (${assets}::varchar[])
            ORDER BY asset_id, filled_at, fill_key`.execute(db);
-  const byAsset = new Map<string, PositionFill[]>();
+  const byAsset = new Map<string, SidedFill[]>();
   for (const r of earlier.rows) {
     const list = byAsset.get(r.asset_id) ?? [];
-    const size = dec(r.size);
-    const price = dec(r.price);
-    list.push({
-      seq: BigInt(list.length),
-      at: r.filled_at,
-      side: r.side,
-      size,
-      price,
-      notional: size.times(price),
-      fees: ZERO,
-    });
+    list.push({ at: r.filled_at, side: r.side, size: dec(r.size), price: dec(r.price) });
     byAsset.set(r.asset_id, list);
   }
-  const startPositions = new Map(
-    [...byAsset].map(([asset, list]) => [asset, replayPosition(list, ZERO).shares]),
-  );
+  const startPositions = new Map([...byAsset].map(([asset, list]) => [asset, sharesAfter(list)]));
   const observations: PriceObservation[] = [];
   const tokens = new Map<string, TokenState>();
   if (assets.length > 0) {

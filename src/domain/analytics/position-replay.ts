@@ -140,3 +140,21 @@ export function replayPosition(fills: readonly PositionFill[], dust: Decimal): P
     costBasis: basis,
   };
 }
+
+export interface SidedFill {
+  readonly at: Date;
+  readonly side: 'BUY' | 'SELL';
+  readonly size: Decimal;
+  readonly price: Decimal;
+}
+
+/**
+ * Shares held after these fills (in the given order), a sale never taking the position below zero:
+ * what the copy engine and the backtest size a leader's mirrored sell from.
+ */
+export function sharesAfter(fills: readonly SidedFill[]): Decimal {
+  return replayPosition(
+    fills.map((f, i) => ({ ...f, seq: BigInt(i), notional: f.size.times(f.price), fees: ZERO })),
+    ZERO,
+  ).shares;
+}
