@@ -216,6 +216,7 @@ async function serveForBench(): Promise<void> {
       // The bench measures serving, not the limiter's refusals.
       rateLimit: { perIp: 10_000_000, perUser: 10_000_000, authPerIp: 10_000_000 },
       refreshTokenTtlDays: 30,
+      paperStartingBalanceUsd: '10000',
     },
   });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -344,7 +345,11 @@ export async function benchApi(opts: ApiBenchOptions = {}): Promise<ApiBenchResu
       .orderBy('user_id')
       .limit(200)
       .execute();
-    const bearer = sessions.map((s) => `Bearer ${tokens.sign({ userId: s.user_id, sessionId: s.id }).token}`);
+    const bearer = await Promise.all(
+      sessions.map(
+        async (s) => `Bearer ${(await tokens.sign({ userId: s.user_id, sessionId: s.id })).token}`,
+      ),
+    );
     server = await startServer(database.url, masterKey);
     log(`API at ${server.url}`);
 

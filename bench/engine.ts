@@ -23,6 +23,7 @@ import { performance } from 'node:perf_hooks';
 import { sql } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { systemClock } from '../src/auth/clock.ts';
+import { loadConfig } from '../src/config/config.ts';
 import { type Db } from '../src/db/client.ts';
 import { Decimal } from '../src/domain/money.ts';
 import type { ExecutionStage } from '../src/execution/execute-claim.ts';
@@ -52,6 +53,11 @@ export interface EngineBenchOptions {
   fills?: number;
   concurrency?: number;
   batchSize?: number;
+  /**
+   * The simulator verifies the EIP-712 signature of 1 order in N (`--verify-sample`, default 1:
+   * every order; docs/simulator.md). The result reports the mode that ran.
+   */
+  verifySample?: number;
 }
 
 const log = (msg: string) => process.stderr.write(`[engine bench] ${msg}\n`);
@@ -201,8 +207,8 @@ interface SimHandle {
  * in the engine's process: its signature checks (~3 ms of CPU per order) would otherwise stall the
  * engine's event loop and be counted as engine latency. `BENCH_SIMULATOR=in-process` keeps it here.
  */
-async function startSimulator(inProcess: boolean): Promise<SimHandle> {
-  const options = { port: 0, seed: 11, speed: 0, startTime: Date.now() };
+async function startSimulator(inProcess: boolean, verifySample: number): Promise<SimHandle> {
+  const options = { port: 0, seed: 11, speed: 0, startTime: Date.now(), verifySample };
   if (inProcess) return startSimulatorServer(options);
   const child = spawn(
     process.execPath,
@@ -217,6 +223,8 @@ async function startSimulator(inProcess: boolean): Promise<SimHandle> {
       '0',
       '--start',
       String(options.startTime),
+      '--verify-sample',
+      String(verifySample),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -253,14 +261,14 @@ async function control<T>(sim: SimHandle, method: 'GET' | 'POST', path: string, 
   return JSON.parse(text) as T;
 }
 
-async function startWorld(poolMax: number): Promise<World> {
+async function startWorld(poolMax: number, verifySample = 1): Promise<World> {
   const bench = await freshBenchDatabase({
     prefix: 'polycopy_bench',
     poolMax,
     applicationName: 'polycopy-bench',
     partitionsAhead: 2,
   });
-  const sim = await startSimulator(process.env.BENCH_SIMULATOR === 'in-process');
+  const sim = await startSimulator(process.env.BENCH_SIMULATOR === 'in-process', verifySample);
   const endpoints = await control<
     Parameters<typeof hostsFromSimulatorEndpoints>[0] & { ws: { rtds: string } }
   >(sim, 'GET', '/sim/endpoints');
@@ -403,6 +411,9 @@ async function createFollowers(
 
 function engine(w: World, opts: { concurrency: number; batchSize: number }) {
   const { db, url } = w.bench;
+  // The copy's maximum age and the claim lease are production's defaults: a bench that gave copies
+  // more time than production does would measure a platform that does not exist.
+  const defaults = loadConfig({ DATABASE_URL: url }).engine;
   const logger = createLogger('silent');
   const fanned = new Map<string, number>();
   const detector = new LeaderFillDetector({
@@ -412,7 +423,9 @@ function engine(w: World, opts: { concurrency: number; batchSize: number }) {
     openStream: (wallets) => new RtdsActivityStream({ url: w.hosts.rtds, wallets }),
     dataApi: w.marketData.data,
     marketRules: new MarketRulesCache(w.marketData),
-    copyTtlMs: 600_000,
+    copyTtlMs: defaults.copyTtlMs,
+    // Production's leg window: its wait is inside detection → post (detected_at is the first leg's arrival).
+    legWindowMs: defaults.ingestLegWindowMs,
     pollIntervalMs: 3_600_000,
     onRecorded: (_fill, result) => void fanned.set(result.fillKey, now()),
   });
@@ -423,6 +436,7 @@ function engine(w: World, opts: { concurrency: number; batchSize: number }) {
     hosts: w.hosts,
     chainId: 137,
     rulesCache: w.rulesCache,
+    feesAtAck: defaults.workerFeesAtAck,
   });
   const worker = new CopyWorker(
     {
@@ -439,7 +453,7 @@ function engine(w: World, opts: { concurrency: number; batchSize: number }) {
       concurrency: opts.concurrency,
       batchSize: opts.batchSize,
       pollMs: 1_000,
-      leaseMs: 120_000,
+      leaseMs: defaults.workerLeaseMs,
       onOutcome: (row, outcome) => {
         const t = w.timings.row(`polycopy-q${row.id}`);
         t.outcomeAt = now();
@@ -493,11 +507,13 @@ interface RowFacts {
   detected_at: Date;
   started_at: Date | null;
   source_fill_key: string;
+  copy_relationship_id: string;
 }
 
 async function rowFacts(db: Db): Promise<RowFacts[]> {
   const { rows } = await sql<RowFacts>`
-    SELECT q.id, q.status, q.error_message, lf.detected_at, q.started_at, q.source_fill_key
+    SELECT q.id, q.status, q.error_message, lf.detected_at, q.started_at, q.source_fill_key,
+           q.copy_relationship_id
     FROM trade_queue q JOIN leader_fills lf ON lf.fill_key = q.source_fill_key`.execute(db);
   return rows;
 }
@@ -538,6 +554,15 @@ async function ledgerCounts(w: World): Promise<{ accepted: number; duplicates: n
   return { accepted, duplicates, received: entries.length };
 }
 
+/** The simulator's signature verification mode in this run, and how many it checked / skipped. */
+function verificationOf(w: World) {
+  return control<{ verifySample: number; mode: string; verified: number; skipped: number }>(
+    w.sim,
+    'GET',
+    '/sim/verification',
+  );
+}
+
 function breakdown(w: World, rows: RowFacts[], fanned: Map<string, number>) {
   const t = rows.map((r) => ({ r, t: w.timings.rows.get(`polycopy-q${r.id}`) ?? {} }));
   const detected = (r: RowFacts) => r.detected_at.getTime();
@@ -563,6 +588,21 @@ function breakdown(w: World, rows: RowFacts[], fanned: Map<string, number>) {
       }),
     signing: acked.map((x) => x.t.signingMs ?? 0),
     recording: t.flatMap((x) => (x.t.outcomeAt && x.t.ackAt ? [x.t.outcomeAt - x.t.ackAt] : [])),
+    // Fairness: detection → post by follower decile, followers in the order they were created
+    // (relationship id: the order claims used to follow, so the same followers were always last).
+    byDecile: () => {
+      const ordered = [...acked].sort(
+        (a, b) => Number(a.r.copy_relationship_id) - Number(b.r.copy_relationship_id),
+      );
+      const size = Math.ceil(ordered.length / 10);
+      const p50s = Array.from({ length: 10 }, (_, i) =>
+        pct(
+          ordered.slice(i * size, (i + 1) * size).map((x) => x.t.postAt! - detected(x.r)),
+          50,
+        ),
+      );
+      return { p50_ms: p50s.map(round), spread_last_minus_first_ms: round(p50s[9]! - p50s[0]!) };
+    },
     lastAck: Math.max(...acked.map((x) => x.t.ackAt!)),
     firstDetected: Math.min(...rows.map(detected)),
   };
@@ -577,7 +617,7 @@ export async function benchFanout(opts: EngineBenchOptions = {}) {
   const concurrency = opts.concurrency ?? 32;
   const batchSize = opts.batchSize ?? 200;
   const setupStart = now();
-  const w = await startWorld(concurrency + 8);
+  const w = await startWorld(concurrency + 8, opts.verifySample);
   try {
     log(`fanout: deriving ${n} API keys (L1) and storing them encrypted`);
     const leader = await leaderOf(w);
@@ -597,6 +637,7 @@ export async function benchFanout(opts: EngineBenchOptions = {}) {
     const setupSeconds = (now() - setupStart) / 1000;
     log(`fanout: setup ${setupSeconds.toFixed(1)} s; the leader buys`);
 
+    const cpuBefore = process.cpuUsage();
     const filledAt = await leaderBuy(leader, w.token, '50');
     await waitUntil('the fill to fan out', async () => fanned.size === 1, 60_000);
     await waitUntil(
@@ -605,12 +646,14 @@ export async function benchFanout(opts: EngineBenchOptions = {}) {
       Math.max(240_000, n * 100),
       200,
     );
+    const cpu = process.cpuUsage(cpuBefore);
     await worker.stop();
     await detector.stop();
 
     const rows = await rowFacts(w.bench.db);
     const b = breakdown(w, rows, fanned);
     const ledger = await ledgerCounts(w);
+    const verification = await verificationOf(w);
     const completed = rows.filter((r) => r.status === 'completed').length;
     const failures = rows.filter((r) => r.status !== 'completed');
     const seconds = (b.lastAck - b.firstDetected) / 1000;
@@ -624,9 +667,14 @@ export async function benchFanout(opts: EngineBenchOptions = {}) {
       not_executed_reasons: [...new Set(failures.map((f) => f.error_message))].slice(0, 5),
       orders_accepted_by_venue: ledger.accepted,
       duplicates: ledger.duplicates,
+      simulator_verification: verification,
       seconds: round(seconds),
       orders_per_s: round(b.detect_to_ack.length / seconds),
+      // Engine CPU (this process: detector, fan-out, worker, and the simulator only when in-process)
+      // divided by the copies executed.
+      cpu_ms_per_copy: round((cpu.user + cpu.system) / 1000 / Math.max(1, completed)),
       latency_ms: { p50: pct(b.detect_to_post, 50), p99: pct(b.detect_to_post, 99) },
+      latency_by_follower_decile: b.byDecile(),
       first_post_ms: round(Math.min(...b.detect_to_post)),
       post_to_ack_ms: dist(b.post_to_ack),
       leader_post_to_detection_ms: round(b.firstDetected - filledAt),
@@ -661,7 +709,7 @@ export async function benchFanout(opts: EngineBenchOptions = {}) {
 
 export async function benchLatency(opts: EngineBenchOptions = {}) {
   const fills = opts.fills ?? 1000;
-  const w = await startWorld(24);
+  const w = await startWorld(24, opts.verifySample);
   try {
     const leader = await leaderOf(w);
     const [wallet] = await newWallets(w, 1);
@@ -697,6 +745,7 @@ export async function benchLatency(opts: EngineBenchOptions = {}) {
     const rows = await rowFacts(w.bench.db);
     const b = breakdown(w, rows, fanned);
     const ledger = await ledgerCounts(w);
+    const verification = await verificationOf(w);
     // Fills are sequential: the i-th queue row is the i-th leader fill's copy.
     const ordered = [...rows].sort((a, b) => Number(a.id) - Number(b.id));
     const fillToDetection = ordered.map((r, i) => r.detected_at.getTime() - (filledAt[i] ?? NaN));
@@ -707,6 +756,7 @@ export async function benchLatency(opts: EngineBenchOptions = {}) {
       orders_acked: b.detect_to_ack.length,
       copies_executed: rows.filter((r) => r.status === 'completed').length,
       duplicates: ledger.duplicates,
+      simulator_verification: verification,
       seconds: round(seconds),
       orders_per_s: round(b.detect_to_ack.length / seconds),
       latency_ms: { p50: pct(b.detect_to_post, 50), p99: pct(b.detect_to_post, 99) },

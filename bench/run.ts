@@ -5,8 +5,11 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { analyticsRows, benchAnalytics } from './analytics.ts';
 import { apiRows, benchApi } from './api.ts';
+import { benchDetection, detectionRows } from './detection.ts';
 import { benchFanout, benchLatency } from './engine.ts';
+import { benchFidelity, fidelityRows } from './fidelity.ts';
 import { benchSimulator, machine } from './simulator.ts';
+import { benchTelegram, telegramRows } from './telegram.ts';
 
 type Row = { metric: string; value: string };
 /** `key` names the result file and section when one scenario has several sizes (fanout-1000). */
@@ -43,10 +46,23 @@ function engineRows(r: EngineResult): Row[] {
       metric: 'copy orders acknowledged / duplicates (ledger)',
       value: `${r.orders_acked} / ${r.duplicates}`,
     },
+    {
+      metric: 'simulator signature verification (verified / skipped)',
+      value: `${r.simulator_verification.mode} (${r.simulator_verification.verified} / ${r.simulator_verification.skipped})`,
+    },
     { metric: 'seconds (first detection → last ack)', value: String(r.seconds) },
     { metric: 'copy orders / s', value: String(r.orders_per_s) },
     { metric: 'detection → post p50 / p99 ms', value: d(r.latency_ms) },
     { metric: 'post → ack p50 / p99 ms', value: d(r.post_to_ack_ms) },
+    ...('cpu_ms_per_copy' in r
+      ? [
+          { metric: 'engine CPU ms per copy', value: String(r.cpu_ms_per_copy) },
+          {
+            metric: 'detection → post p50 by follower decile ms (last − first)',
+            value: `${r.latency_by_follower_decile.p50_ms.join(' · ')} (${r.latency_by_follower_decile.spread_last_minus_first_ms})`,
+          },
+        ]
+      : []),
     {
       metric: 'fan-out DB transaction ms',
       value: String(
@@ -97,19 +113,46 @@ const SCENARIOS: Record<string, Scenario> = {
     });
     return { result: r, rows: apiRows(r) };
   },
+  detection: async () => {
+    const fills = numFlag('fills');
+    const r = await benchDetection(fills ? { fills } : {});
+    return { result: r, rows: detectionRows(r) };
+  },
   fanout: async () => {
     const followers = numFlag('followers');
     const concurrency = numFlag('concurrency');
+    const verifySample = numFlag('verify-sample');
     const r = await benchFanout({
       ...(followers ? { followers } : {}),
       ...(concurrency ? { concurrency } : {}),
+      ...(verifySample ? { verifySample } : {}),
     });
-    return { result: r, rows: engineRows(r), key: `fanout-${r.followers}` };
+    // A sampled-verification run is its own result: both figures are reported (issue 14, item 10).
+    const sampled =
+      r.simulator_verification.verifySample > 1
+        ? `-verify-1-in-${r.simulator_verification.verifySample}`
+        : '';
+    return { result: r, rows: engineRows(r), key: `fanout-${r.followers}${sampled}` };
+  },
+  fidelity: async () => {
+    const r = await benchFidelity({
+      ...(numFlag('days') ? { days: numFlag('days')! } : {}),
+      ...(numFlag('leaders') ? { leaders: numFlag('leaders')! } : {}),
+      ...(numFlag('latency-ms') ? { latencyMs: numFlag('latency-ms')! } : {}),
+      ...(numFlag('seed') ? { seed: numFlag('seed')! } : {}),
+    });
+    return { result: r, rows: fidelityRows(r) };
   },
   latency: async () => {
     const fills = numFlag('fills');
-    const r = await benchLatency(fills ? { fills } : {});
+    const verifySample = numFlag('verify-sample');
+    const r = await benchLatency({ ...(fills ? { fills } : {}), ...(verifySample ? { verifySample } : {}) });
     return { result: r, rows: engineRows(r) };
+  },
+  telegram: async () => {
+    const users = numFlag('users');
+    const r = await benchTelegram(users ? { users } : {});
+    return { result: r, rows: telegramRows(r) };
   },
   simulator: async () => {
     const r = await benchSimulator();

@@ -1,4 +1,5 @@
-// The scheduler's analytics jobs. `run`: refresh the token marks from the venue, then recompute
+// The scheduler's analytics jobs. `run`: refresh the token marks from the venue, look up the
+// categories of newly traded markets (src/analytics/refresh-market-categories.ts), then recompute
 // every leader metric from the recorded fills at those marks. The marks priced are those of the
 // tokens the previous recompute found held, so a position opened since is marked from the next run
 // on (until then it stays at its last fill price). `refreshFollowers`: the two follower figures
@@ -7,6 +8,7 @@ import type { Db } from '../db/client.ts';
 import type { MarketDataSource } from '../venue/venue.ts';
 import { recomputeTraderMetrics, type RecomputeOptions, type RecomputeReport } from './recompute-metrics.ts';
 import { refreshFollowerFigures } from './refresh-follower-figures.ts';
+import { refreshMarketCategories, type CategoriesReport } from './refresh-market-categories.ts';
 import { refreshTokenMarks, type MarksReport, type RefreshMarksOptions } from './refresh-token-marks.ts';
 
 export interface AnalyticsJobDeps {
@@ -23,11 +25,12 @@ export interface AnalyticsJobOptions {
 export async function runAnalyticsJob(
   deps: AnalyticsJobDeps,
   opts: AnalyticsJobOptions = {},
-): Promise<{ marks: MarksReport; metrics: RecomputeReport }> {
+): Promise<{ marks: MarksReport; categories: CategoriesReport; metrics: RecomputeReport }> {
   const now = deps.now ?? (() => new Date());
   const marks = await refreshTokenMarks(deps, { ...opts.marks, now });
+  const categories = await refreshMarketCategories(deps, { now });
   const metrics = await recomputeTraderMetrics(deps.db, { ...opts.recompute, now: now() });
-  return { marks, metrics };
+  return { marks, categories, metrics };
 }
 
 /** What the scheduler runs (src/positions/scheduler.ts), bound to its dependencies and settings. */
@@ -36,7 +39,7 @@ export interface AnalyticsJobs {
   readonly intervalMs: number;
   /** follower_count / total_copied_volume_usd only. */
   readonly followersIntervalMs: number;
-  run(): Promise<{ marks: MarksReport; metrics: RecomputeReport }>;
+  run(): Promise<{ marks: MarksReport; categories: CategoriesReport; metrics: RecomputeReport }>;
   refreshFollowers(): Promise<{ updated: number }>;
 }
 

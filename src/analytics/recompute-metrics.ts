@@ -66,6 +66,9 @@ export interface RecomputeReport {
 interface Params {
   readonly now: Date;
   readonly since: Date;
+  /** Starts of the 30- and 90-day P&L windows the leaderboard's window filter reads. */
+  readonly since30: Date;
+  readonly since90: Date;
   readonly dust: RawBuilder<unknown>;
   readonly rf: RawBuilder<unknown>;
   readonly sample: MinimumSample;
@@ -80,6 +83,8 @@ export async function recomputeTraderMetrics(db: Db, opts: RecomputeOptions): Pr
   const p: Params = {
     now: opts.now,
     since: new Date(opts.now.getTime() - PNL_WINDOW_DAYS * 86_400_000),
+    since30: new Date(opts.now.getTime() - 30 * 86_400_000),
+    since90: new Date(opts.now.getTime() - 90 * 86_400_000),
     dust: sql`${toWire(opts.dustShares ?? DEFAULT_DUST_SHARES)}::numeric`,
     rf: sql`${toWire(opts.riskFreeRate ?? DEFAULT_RISK_FREE_RATE)}::numeric`,
     sample: opts.minimumSample ?? DEFAULT_MINIMUM_SAMPLE,
@@ -122,6 +127,7 @@ export async function recomputeTraderMetrics(db: Db, opts: RecomputeOptions): Pr
           await timed(shard, tx, 'stage_traders', stageTradersStatement(p));
           await sql`SET LOCAL enable_hashagg = on`.execute(tx);
           await timed(shard, tx, 'stage_holders', stageHoldersStatement(p, shard));
+          await timed(shard, tx, 'stage_categories', stageCategoriesStatement(p, shard));
           const { rows } = await sql<{ open: string; closed: string }>`
             SELECT (SELECT count(*) FROM _pos WHERE shares > ${p.dust} AND NOT resolved) AS open,
                    (SELECT count(*) FROM _ep) AS closed`.execute(tx);
@@ -269,19 +275,24 @@ function stageTradersStatement(p: Params): RawBuilder<unknown> {
   const today = sql`(${p.now}::timestamptz AT TIME ZONE 'UTC')::date`;
   const periods = sql.raw(String(PERIODS_PER_YEAR));
   const since = sql`${p.since}::timestamptz`;
+  const since30 = sql`${p.since30}::timestamptz`;
+  const since90 = sql`${p.since90}::timestamptz`;
   return sql`
     INSERT INTO analytics_trader_staging (run_id, trader_id, volume, fills, first_ts, last_ts, active_days,
-      equity_days, pnl, pnl7, capital_base, max_drawdown, sharpe, volatility, open_positions, closed, wins,
-      losses, avg_cost, avg_hours)
+      equity_days, pnl, pnl7, pnl30, pnl90, capital_base, max_drawdown, sharpe, volatility, open_positions,
+      closed, wins, losses, avg_cost, avg_hours)
     WITH day AS (
       SELECT tid, d, sum(pnl) AS pnl, sum(spend) AS spend, sum(proceeds) AS proceeds, count(ts) AS n,
-             sum(vol) AS vol, min(ts) AS first_ts, max(ts) AS last_ts, sum(pnl7) AS pnl7
+             sum(vol) AS vol, min(ts) AS first_ts, max(ts) AS last_ts, sum(pnl7) AS pnl7,
+             sum(pnl30) AS pnl30, sum(pnl90) AS pnl90
         FROM (SELECT tid, d, inc AS pnl, CASE WHEN buy THEN v + fee ELSE fee END AS spend, sold * p AS proceeds,
-                     v AS vol, ts, CASE WHEN ts > ${since} THEN inc END AS pnl7
+                     v AS vol, ts, CASE WHEN ts > ${since} THEN inc END AS pnl7,
+                     CASE WHEN ts > ${since30} THEN inc END AS pnl30, CASE WHEN ts > ${since90} THEN inc END AS pnl90
                 FROM _f
               UNION ALL
               SELECT tid, (event_ts AT TIME ZONE 'UTC')::date, inc, 0, payout, 0, NULL,
-                     CASE WHEN event_ts > ${since} THEN inc END
+                     CASE WHEN event_ts > ${since} THEN inc END, CASE WHEN event_ts > ${since30} THEN inc END,
+                     CASE WHEN event_ts > ${since90} THEN inc END
                 FROM _pos) u
        GROUP BY tid, d
     ), curve AS (
@@ -298,7 +309,8 @@ function stageTradersStatement(p: Params): RawBuilder<unknown> {
              max(CASE WHEN k + gain_peak > 0 THEN (gain_peak - cum) / (k + gain_peak) END) AS drawdown,
              sum(pnl) AS total, sum(pnl * pnl) AS sumsq, count(*) FILTER (WHERE n > 0) AS active_days,
              GREATEST(max(d), ${today}) - min(d) + 1 AS days, sum(vol) AS volume, sum(n) AS fills,
-             min(first_ts) AS first_ts, max(last_ts) AS last_ts, COALESCE(sum(pnl7), 0) AS pnl7
+             min(first_ts) AS first_ts, max(last_ts) AS last_ts, COALESCE(sum(pnl7), 0) AS pnl7,
+             COALESCE(sum(pnl30), 0) AS pnl30, COALESCE(sum(pnl90), 0) AS pnl90
         FROM peaks GROUP BY tid
     ), vr AS (
       SELECT tr.*, CASE WHEN days >= 2
@@ -314,7 +326,7 @@ function stageTradersStatement(p: Params): RawBuilder<unknown> {
         FROM _ep GROUP BY tid
     )
     SELECT ${p.runId}::uuid, v.tid, v.volume, v.fills, v.first_ts, v.last_ts, v.active_days, v.days,
-           v.total, v.pnl7, v.k,
+           v.total, v.pnl7, v.pnl30, v.pnl90, v.k,
            CASE WHEN v.k > 0 THEN v.drawdown * 100 END,
            CASE WHEN v.k > 0 AND v.variance > 0
                 THEN (v.total / v.days - v.k * ${p.rf} / ${periods}) / sqrt(v.variance) * sqrt(${periods}::numeric) END,
@@ -334,6 +346,29 @@ function stageHoldersStatement(p: Params, shard: number): RawBuilder<unknown> {
     SELECT ${p.runId}::uuid, ${shard}::int, a, count(*) FROM _pos
      WHERE shares > ${p.dust} AND NOT resolved AND a NOT LIKE '%:%'
      GROUP BY a`;
+}
+
+// The market categories (market_categories, from the venue's tags) holding at least a fifth of each
+// of this shard's traders' recorded volume, in catalogue-independent alphabetical order. A trader
+// whose markets are not categorised yet has none, and is left out by a category filter until they are.
+export const CATEGORY_MIN_VOLUME_SHARE = '0.2';
+
+function stageCategoriesStatement(p: Params, shard: number): RawBuilder<unknown> {
+  return sql`
+    UPDATE analytics_trader_staging s SET categories = c.categories
+      FROM (SELECT tid, array_agg(category ORDER BY category)::varchar(20)[] AS categories
+              FROM (SELECT tr.id AS tid, mc.category, sum(t.entry_value_usd) AS volume
+                      FROM trades t
+                      JOIN traders tr ON tr.wallet_address = t.trader_wallet_address
+                      JOIN (SELECT condition_id, unnest(categories) AS category FROM market_categories) mc
+                        ON mc.condition_id = t.market_id
+                     WHERE NOT t.is_copy_trade AND t.entry_timestamp <= ${p.now}::timestamptz
+                       AND tr.id % ${p.shards} = ${shard}
+                     GROUP BY tr.id, mc.category) v
+              JOIN analytics_trader_staging x ON x.run_id = ${p.runId}::uuid AND x.trader_id = v.tid
+             WHERE x.volume > 0 AND v.volume >= x.volume * ${CATEGORY_MIN_VOLUME_SHARE}::numeric
+             GROUP BY tid) c
+     WHERE s.run_id = ${p.runId}::uuid AND s.trader_id = c.tid`;
 }
 
 // Column ranges of `traders`: a value beyond numeric(10,4), (12,2), (10,2) is clamped rather than
@@ -358,6 +393,11 @@ function figuresStatement(p: Params): RawBuilder<unknown> {
         SELECT t.wallet_address AS w,
                COALESCE(round(x.pnl7, 6), 0) AS pnl_7d,
                COALESCE(CASE WHEN x.capital_base > 0 THEN ${bound(sql`x.pnl7 / x.capital_base * 100`, P10_4, 4)} END, 0) AS pnl_7d_percent,
+               COALESCE(round(x.pnl30, 6), 0) AS pnl_30d,
+               COALESCE(CASE WHEN x.capital_base > 0 THEN ${bound(sql`x.pnl30 / x.capital_base * 100`, P10_4, 4)} END, 0) AS pnl_30d_percent,
+               COALESCE(round(x.pnl90, 6), 0) AS pnl_90d,
+               COALESCE(CASE WHEN x.capital_base > 0 THEN ${bound(sql`x.pnl90 / x.capital_base * 100`, P10_4, 4)} END, 0) AS pnl_90d_percent,
+               COALESCE(x.categories, '{}') AS categories,
                COALESCE(round(x.pnl, 6), 0) AS total_pnl,
                COALESCE(CASE WHEN x.capital_base > 0 THEN ${bound(sql`x.pnl / x.capital_base * 100`, P10_4, 4)} END, 0) AS total_pnl_percent,
                COALESCE(x.volume, 0) AS total_volume_usd,
@@ -414,15 +454,18 @@ function updateTradersStatement(p: Params): RawBuilder<unknown> {
 function traderMetricsStatement(p: Params): RawBuilder<unknown> {
   return sql`
     INSERT INTO trader_metrics (wallet_address, capital_base_usd, active_days, equity_days, open_positions,
-                                breakeven_trades, fills, meets_sample, ranked, computed_at)
+                                breakeven_trades, fills, meets_sample, ranked, computed_at, pnl_30d,
+                                pnl_30d_percent, pnl_90d, pnl_90d_percent, categories)
     SELECT w, capital_base, active_days, equity_days, open_positions, breakeven, fills, meets_sample, ranked,
-           ${p.now}::timestamptz
+           ${p.now}::timestamptz, pnl_30d, pnl_30d_percent, pnl_90d, pnl_90d_percent, categories
       FROM _fig
     ON CONFLICT (wallet_address) DO UPDATE
        SET capital_base_usd = EXCLUDED.capital_base_usd, active_days = EXCLUDED.active_days,
            equity_days = EXCLUDED.equity_days, open_positions = EXCLUDED.open_positions,
            breakeven_trades = EXCLUDED.breakeven_trades, fills = EXCLUDED.fills,
-           meets_sample = EXCLUDED.meets_sample, ranked = EXCLUDED.ranked, computed_at = EXCLUDED.computed_at`;
+           meets_sample = EXCLUDED.meets_sample, ranked = EXCLUDED.ranked, computed_at = EXCLUDED.computed_at,
+           pnl_30d = EXCLUDED.pnl_30d, pnl_30d_percent = EXCLUDED.pnl_30d_percent, pnl_90d = EXCLUDED.pnl_90d,
+           pnl_90d_percent = EXCLUDED.pnl_90d_percent, categories = EXCLUDED.categories`;
 }
 
 function heldTokensStatement(p: Params): RawBuilder<unknown> {

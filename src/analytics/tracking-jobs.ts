@@ -17,6 +17,13 @@ export interface TrackingSettings {
   readonly copyabilityIntervalMs: number;
 }
 
+/**
+ * Traders backfilled for the first time per backfill run; the run asks to run again at once while
+ * more wait (src/jobs/scheduler-jobs.ts), each run triggering the metrics, so a fresh platform's
+ * leaderboard fills batch by batch instead of after the whole population's month of history.
+ */
+export const FIRST_BACKFILL_BATCH = 15;
+
 export interface TrackingJobs {
   readonly settings: TrackingSettings;
   discover(): Promise<DiscoveryReport>;
@@ -44,6 +51,7 @@ export function trackingJobs(deps: {
         logger,
         days: settings.backfillDays,
         maxPagesPerTrader: settings.backfillMaxPages,
+        maxNewTraders: FIRST_BACKFILL_BATCH,
         ...clock,
       }),
     copyability: () => refreshCopyability({ db, ...clock }),

@@ -24,6 +24,8 @@ export interface VenueRuntime {
   readonly rulesCache: TradingRulesCache;
   /** The simulator's control URL when it runs in this process. */
   readonly simulatorUrl: string | null;
+  /** A Polygon JSON-RPC for the chain feed: POLYGON_WS_URL, or the built-in simulator's chain. */
+  readonly chainRpc: { readonly wsUrl: string; readonly httpUrl: string | null } | null;
   stop(): Promise<void>;
 }
 
@@ -41,6 +43,10 @@ export async function startVenue(config: Config, logger: Logger): Promise<VenueR
       limiter,
       rulesCache,
       simulatorUrl: null,
+      chainRpc:
+        config.engine.polygonWsUrl && config.engine.chainFeed === 'auto'
+          ? { wsUrl: config.engine.polygonWsUrl, httpUrl: config.engine.polygonHttpUrl }
+          : null,
       stop: async () => undefined,
     };
   }
@@ -49,11 +55,20 @@ export async function startVenue(config: Config, logger: Logger): Promise<VenueR
     port: config.venue.port,
     seed: config.venue.seed,
     speed: config.venue.speed,
+    // A month of trades, positions and a leaderboard behind it, so discovery finds traders at once.
+    historyDays: config.venue.historyDays,
+    verifySample: config.venue.verifySample,
   });
   const base = hostsFromSimulatorEndpoints(sim.endpoints);
   const hosts = { ...base, rtds: sim.endpoints.ws.rtds };
   logger.info(
-    { url: sim.url, seed: config.venue.seed, speed: config.venue.speed },
+    {
+      url: sim.url,
+      seed: config.venue.seed,
+      speed: config.venue.speed,
+      historyDays: config.venue.historyDays,
+      verifySample: config.venue.verifySample,
+    },
     'venue: built-in simulator',
   );
   return {
@@ -65,6 +80,12 @@ export async function startVenue(config: Config, logger: Logger): Promise<VenueR
     limiter,
     rulesCache,
     simulatorUrl: sim.url,
+    chainRpc:
+      config.engine.chainFeed === 'off'
+        ? null
+        : config.engine.polygonWsUrl
+          ? { wsUrl: config.engine.polygonWsUrl, httpUrl: config.engine.polygonHttpUrl }
+          : { wsUrl: sim.endpoints.chain.ws, httpUrl: sim.endpoints.chain.http },
     stop: () => sim.close(),
   };
 }

@@ -1,24 +1,17 @@
-// `polycopy queue status | reconcile`: the execution queue for operators.
+// `polycopy queue status | reconcile` (and, from queue-operator-commands.ts, needs-operator |
+// settle | requeue): the execution queue for operators.
 //   status     rows by status, and the reconciliation backlog (rows awaiting a lookup, rows flagged
 //              for an operator — error_message `needs_operator:`)
 //   reconcile  one reconciliation round (src/execution/reconcile.ts) against the venue the orders
 //              were sent to, and what it did
 import { sql } from 'kysely';
 import { Option, type Command } from 'commander';
-import { systemClock } from '../auth/clock.ts';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/client.ts';
-import { Decimal } from '../domain/money.ts';
 import { reconcileBacklog, reconcileUnknownOutcomes, type ReconcileAction } from '../execution/reconcile.ts';
-import { DefaultVenueProvider } from '../execution/venue-provider.ts';
 import { createLogger } from '../observability/logger.ts';
-import { createLiveVenueFactory } from '../vault/live-venue-factory.ts';
-import { masterKeyFile, MasterKey, readKeyFile } from '../vault/master-key.ts';
-import {
-  hostsFromSimulatorEndpoints,
-  PolymarketVenue,
-  type PolymarketHosts,
-} from '../venue/polymarket/polymarket-venue.ts';
+import { registerQueueOperatorCommands } from './queue-operator-commands.ts';
+import { orderVenueAccess } from './venue-access.ts';
 import { withDatabase } from './with-database.ts';
 
 function positiveInt(name: string) {
@@ -27,35 +20,6 @@ function positiveInt(name: string) {
       throw new Error(`${name} must be in [1, 10000]`);
     return Number(v);
   };
-}
-
-/**
- * The hosts the platform's orders went to: Polymarket as configured, or the simulator the running
- * platform serves (never a fresh one: its ledger would know none of the orders).
- */
-async function venueHosts(config: Config): Promise<{ hosts: PolymarketHosts; chainId: number }> {
-  if (config.venue.kind === 'polymarket') return { hosts: config.venue.hosts, chainId: config.venue.chainId };
-  const host = config.venue.host === '0.0.0.0' ? '127.0.0.1' : config.venue.host;
-  const url = `http://${host}:${config.venue.port}/sim/endpoints`;
-  let res: Response;
-  try {
-    res = await fetch(url);
-  } catch {
-    throw new Error(`no simulator answers at ${url}: reconciliation needs the venue the orders were sent to`);
-  }
-  if (!res.ok) throw new Error(`${url} answered ${res.status}`);
-  return { hosts: hostsFromSimulatorEndpoints((await res.json()) as never), chainId: 137 };
-}
-
-/** The platform's master key; never a new one (it could decrypt nothing stored). */
-async function existingMasterKey(config: Config): Promise<MasterKey | null> {
-  if (config.vault.masterKey) return MasterKey.fromBase64(config.vault.masterKey);
-  try {
-    return await readKeyFile(masterKeyFile(config.dataDir));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
 }
 
 export async function queueStatus(db: Db) {
@@ -86,6 +50,7 @@ function describe(a: ReconcileAction): string {
 
 export function registerQueueCommands(program: Command, config: () => Config): void {
   const queue = program.command('queue').description('the execution queue');
+  registerQueueOperatorCommands(queue, config);
 
   queue
     .command('status')
@@ -128,36 +93,14 @@ export function registerQueueCommands(program: Command, config: () => Config): v
     .action(async (opts: { limit: number; maxAttempts: number; minAgeSeconds: number; json?: boolean }) => {
       const c = config();
       const logger = createLogger(c.logLevel);
-      let venue: Awaited<ReturnType<typeof venueHosts>>;
-      try {
-        venue = await venueHosts(c);
-      } catch (err) {
-        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const { hosts, chainId } = venue;
-      const masterKey = await existingMasterKey(c);
-      if (!masterKey) {
-        process.stderr.write(
-          `no master key (POLYCOPY_MASTER_KEY, or ${masterKeyFile(c.dataDir)}): live orders cannot be looked up\n`,
-        );
+      const access = await orderVenueAccess(c);
+      if (typeof access === 'string') {
+        process.stderr.write(`${access}\n`);
         process.exitCode = 1;
         return;
       }
       const report = await withDatabase(c, async ({ db }) => {
-        const marketData = PolymarketVenue.marketData({ hosts, chainId });
-        const venues = new DefaultVenueProvider(db, marketData, {
-          paperStartingBalance: new Decimal(c.engine.paperStartingBalanceUsd),
-          live: createLiveVenueFactory({
-            db,
-            masterKey,
-            clock: systemClock,
-            hosts,
-            chainId,
-            purpose: 'reconcile_order',
-          }),
-        });
+        const venues = access.venues(db);
         const round = await reconcileUnknownOutcomes(
           { db, venues, logger },
           { limit: opts.limit, maxAttempts: opts.maxAttempts, minAgeMs: opts.minAgeSeconds * 1000 },

@@ -45,10 +45,27 @@ export function registerSimulatorCommand(program: Command): void {
         .argParser(speedArg),
     )
     .addOption(
-      new Option('--start <time>', 'simulated start time (epoch ms or ISO); default now').argParser(startArg),
+      new Option(
+        '--start <time>',
+        'simulated start time (epoch ms or ISO); default now (the wall clock)',
+      ).argParser(startArg),
+    )
+    .addOption(
+      new Option('--history-days <n>', 'days of market history generated before the start')
+        .default(30)
+        .argParser(intArg('--history-days', 0, 365)),
     )
     .addOption(
       new Option('--accept-v1', 'accept V1-signed orders (verified on the V1 domain)').default(false),
+    )
+    .addOption(
+      new Option(
+        '--verify-sample <n>',
+        'verify the EIP-712 signature of 1 order in N (throughput runs; 1 = every order)',
+      )
+        .env('SIMULATOR_VERIFY_SAMPLE')
+        .default(1)
+        .argParser(intArg('--verify-sample', 1, 1_000_000)),
     )
     .action(
       async (opts: {
@@ -57,7 +74,9 @@ export function registerSimulatorCommand(program: Command): void {
         seed: number;
         speed: number;
         start?: number;
+        historyDays: number;
         acceptV1: boolean;
+        verifySample: number;
       }) => {
         const server = await startSimulatorServer({
           port: opts.port,
@@ -65,10 +84,12 @@ export function registerSimulatorCommand(program: Command): void {
           seed: opts.seed,
           speed: opts.speed,
           acceptV1: opts.acceptV1,
+          historyDays: opts.historyDays,
+          verifySample: opts.verifySample,
           ...(opts.start !== undefined ? { startTime: opts.start } : {}),
         });
         process.stdout.write(
-          `${JSON.stringify({ simulator: server.url, seed: opts.seed, speed: opts.speed, acceptV1: opts.acceptV1, endpoints: server.endpoints })}\n`,
+          `${JSON.stringify({ simulator: server.url, seed: opts.seed, speed: opts.speed, historyDays: opts.historyDays, acceptV1: opts.acceptV1, verifySample: opts.verifySample, endpoints: server.endpoints })}\n`,
         );
         let stopping = false;
         const stop = (): void => {

@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a frozen, typed Config, so a
 // misconfigured deployment fails at start with every problem listed, not at the first trade.
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const bool = z
@@ -15,7 +16,7 @@ function isBase64Key(v: string): boolean {
   return /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32;
 }
 
-export const ROLE_NAMES = ['api', 'ingest', 'worker', 'scheduler'] as const;
+export const ROLE_NAMES = ['api', 'ingest', 'worker', 'scheduler', 'telegram'] as const;
 export type Role = (typeof ROLE_NAMES)[number];
 
 const httpUrl = z
@@ -52,11 +53,12 @@ const envSchema = z
       .string()
       .refine((v) => isBase64Key(v), 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)')
       .optional(),
+    // Where people reach the API (verification and reset links); default: http://HOST:PORT.
     PUBLIC_URL: z
       .string()
       .url()
       .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL')
-      .default('http://127.0.0.1:3000'),
+      .optional(),
     CORS_ORIGINS: z
       .string()
       .default('')
@@ -72,6 +74,12 @@ const envSchema = z
       ),
     TRUST_PROXY: bool.default(false),
     API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+    // The web dashboard's build, served at / by the api role (issue 13); nothing is served there when
+    // the directory has no index.html.
+    WEB_DIST_DIR: z
+      .string()
+      .min(1)
+      .default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
     RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(300),
     RATE_LIMIT_PER_USER: z.coerce.number().int().min(1).max(1_000_000).default(120),
     RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(1).max(1_000_000).default(10),
@@ -87,6 +95,18 @@ const envSchema = z
       .string()
       .regex(/^\d{1,20}:[A-Za-z0-9_-]{20,100}$/, 'must be a bot token from @BotFather (123456:ABC...)')
       .optional(),
+    // The Telegram bot (docs/telegram.md): Bot API base URL (tests point it at a local fake), webhooks
+    // instead of long polling when a URL is set, and how notifications are paced.
+    TELEGRAM_API_URL: httpUrl
+      .refine((v) => !v.endsWith('/'), 'must not end with a slash')
+      .default('https://api.telegram.org'),
+    TELEGRAM_WEBHOOK_URL: httpUrl.optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
+      .optional(),
+    TELEGRAM_NOTIFY_BATCH_MS: z.coerce.number().int().min(0).max(60_000).default(1_500),
+    TELEGRAM_DAILY_SUMMARY_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(20),
     // GET /metrics: on by default (aggregates only); with a token, scrapes must send it as a bearer.
     METRICS_ENABLED: bool.default(true),
     METRICS_TOKEN: z
@@ -116,25 +136,54 @@ const envSchema = z
     SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     SIMULATOR_SEED: z.coerce.number().int().min(0).default(1),
     SIMULATOR_SPEED: z.coerce.number().min(0).max(10_000).default(1),
+    // The month of history the built-in simulator starts with (docs/simulator.md, "History").
+    SIMULATOR_HISTORY_DAYS: z.coerce.number().int().min(0).max(90).default(30),
+    // Verify 1 order signature in N (throughput runs only; 1 = every order). docs/simulator.md.
+    SIMULATOR_VERIFY_SAMPLE: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    // The demo account on the built-in simulator (README "The demo"); never with a real venue.
+    DEMO: z
+      .enum(['on', 'off', 'true', 'false', '1', '0', 'yes', 'no'])
+      .default('on')
+      .transform((v) => v === 'on' || v === 'true' || v === '1' || v === 'yes'),
     PAPER_STARTING_BALANCE_USD: z
       .string()
       .regex(/^\d+(\.\d{1,6})?$/, 'must be a non-negative decimal amount')
       .default('10000'),
-    COPY_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(30_000),
+    // The wall-clock backstop of a copy's life (lateness is judged by price: a late copy is placed
+    // while the book is within the follower's slippage of the leader's price, skipped as
+    // price_moved when not). Minutes, the same default in production and in the benchmarks.
+    COPY_TTL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(600_000),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
     WORKER_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
-    WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    // A claim is a short lease renewed by a heartbeat (every third of it) while its worker lives:
+    // a dead worker's rows are taken over within about this long.
+    WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000),
     // How long the executor reuses a market (state, tick, fees) and an order book it read for
     // pricing; see src/venue/cached-market-data.ts for why a little staleness is safe.
     WORKER_MARKET_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     WORKER_BOOK_CACHE_MS: z.coerce.number().int().min(0).max(5_000).default(250),
     // Live BUYs: leave the balance to the exchange (default), or also read it before each order.
     WORKER_LIVE_BALANCE_CHECK: z.enum(['exchange', 'read']).default('exchange'),
+    // A live copy's fees at the ack: from the market's fee curve (no request), or from one
+    // GET /data/trades per fill (exact for multi-level sweeps; paced at 900 per 10 s).
+    WORKER_FEES_AT_ACK: z.enum(['schedule', 'trades']).default('schedule'),
     INGEST_POLL_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
+    // How long the stream legs of one leader order gather before one copy of them (0: off).
+    INGEST_LEG_WINDOW_MS: z.coerce.number().int().min(0).max(1_000).default(25),
     // Data API gap closing: how far back a wallet with no checkpoint is read (copying starts when
     // following starts), and the furthest back a poll resumes from a stored checkpoint.
     INGEST_INITIAL_LOOKBACK_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
     INGEST_MAX_LOOKBACK_MS: z.coerce.number().int().min(60_000).max(604_800_000).default(3_600_000),
+    // Detection from the chain (docs/detection.md): a Polygon websocket JSON-RPC for OrderFilled
+    // logs, and HTTP for eth_getLogs catch-up (default: the websocket URL with http). With the
+    // built-in simulator its own chain is used unless INGEST_CHAIN_FEED=off.
+    POLYGON_WS_URL: wsUrl.optional(),
+    POLYGON_HTTP_URL: httpUrl.optional(),
+    INGEST_CHAIN_FEED: z.enum(['auto', 'off']).default('auto'),
+    // RTDS this far behind the chain (or silent this long) is reported degraded, once.
+    INGEST_RTDS_MAX_LAG_MS: z.coerce.number().int().min(1_000).max(600_000).default(10_000),
+    // The furthest back a chain catch-up reads (blocks, ~2 s each); older gaps are the Data API's.
+    INGEST_CHAIN_MAX_CATCH_UP_BLOCKS: z.coerce.number().int().min(10).max(100_000).default(1_800),
     // Stop-loss / take-profit / close exits: how far below the best bid they may sell (percent).
     EXIT_SLIPPAGE_PERCENT: z
       .string()
@@ -154,6 +203,15 @@ const envSchema = z
     // (shards of traders computed concurrently, one PostgreSQL backend each).
     ANALYTICS_INTERVAL_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(300_000),
     ANALYTICS_PARALLELISM: z.coerce.number().int().min(1).max(16).default(2),
+    // Sizing from a balance (docs/copy-engine.md "Copy settings"): how often the scheduler re-reads
+    // the live balances and the leaders' portfolio values those follows size from.
+    SIZING_SNAPSHOT_INTERVAL_MS: z.coerce.number().int().min(5_000).max(3_600_000).default(60_000),
+    // Periodic jobs (docs/jobs.md "Warm-up"): while a fresh platform has fewer than MIN_TRADERS
+    // traders, discovery and the metrics recompute run again every INTERVAL, for the first FOR of
+    // leadership, so the first leaderboard appears within a minute instead of after 6 h.
+    JOBS_WARMUP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(600_000).default(15_000),
+    JOBS_WARMUP_MIN_TRADERS: z.coerce.number().int().min(0).max(1_000).default(10),
+    JOBS_WARMUP_FOR_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
   })
   // Unknown POLYCOPY_* variables are almost always typos of real ones; say so instead of ignoring them.
   .passthrough();
@@ -182,6 +240,22 @@ export type Config = Readonly<{
     refreshTokenTtlDays: number;
     /** Verifies Telegram login widget payloads; unset: Telegram sign-in answers 503. */
     telegramBotToken: string | undefined;
+    /** The web dashboard's build (web/dist), served at /. */
+    webDistDir: string;
+  }>;
+  /**
+   * The Telegram bot: runs with the `telegram` role (added to the default roles when a token is
+   * set). Webhooks when webhookUrl is set (served by the api role), long polling otherwise.
+   */
+  telegram: Readonly<{
+    botToken: string | undefined;
+    apiUrl: string;
+    webhookUrl: string | undefined;
+    /** Checked against X-Telegram-Bot-Api-Secret-Token; derived from the token when not set. */
+    webhookSecret: string | undefined;
+    /** A user's notifications wait this long for more of the same burst, then go as one message. */
+    notifyBatchMs: number;
+    dailySummaryHourUtc: number;
   }>;
   /** GET /metrics: served when enabled; with a token, only to `Authorization: Bearer <token>`. */
   metrics: Readonly<{ enabled: boolean; token: string | undefined }>;
@@ -199,8 +273,21 @@ export type Config = Readonly<{
         chainId: number;
         hosts: Readonly<{ clob: string; gamma: string; data: string; wsMarket: string; rtds: string }>;
       }
-    | { kind: 'simulator'; host: string; port: number; seed: number; speed: number }
+    | {
+        kind: 'simulator';
+        host: string;
+        port: number;
+        seed: number;
+        speed: number;
+        historyDays: number;
+        verifySample: number;
+      }
   >;
+  /**
+   * The demo account: created on start when enabled AND the venue is the built-in simulator (a real
+   * venue never gets one, whatever DEMO says).
+   */
+  demo: Readonly<{ enabled: boolean }>;
   engine: Readonly<{
     paperStartingBalanceUsd: string;
     copyTtlMs: number;
@@ -210,9 +297,18 @@ export type Config = Readonly<{
     workerMarketCacheMs: number;
     workerBookCacheMs: number;
     workerLiveBalanceCheck: 'exchange' | 'read';
+    workerFeesAtAck: 'schedule' | 'trades';
     ingestPollIntervalMs: number;
+    /** INGEST_LEG_WINDOW_MS: the legs of one leader order gather this long (src/ingest/leg-grouper.ts). */
+    ingestLegWindowMs: number;
     ingestInitialLookbackMs: number;
     ingestMaxLookbackMs: number;
+    /** POLYGON_WS_URL / POLYGON_HTTP_URL; null = none configured (the simulator may supply its own). */
+    polygonWsUrl: string | null;
+    polygonHttpUrl: string | null;
+    chainFeed: 'auto' | 'off';
+    rtdsMaxLagMs: number;
+    chainMaxCatchUpBlocks: number;
     /** Decimal string, percent: exits sell down to best bid × (1 − this / 100). */
     exitSlippagePercent: string;
   }>;
@@ -230,6 +326,10 @@ export type Config = Readonly<{
   }>;
   /** Leader metrics: the scheduler's analytics job (src/analytics/analytics-job.ts). */
   analytics: Readonly<{ intervalMs: number; parallelism: number }>;
+  /** Live balances and leader portfolio values for balance-based sizing (src/analytics/sizing-snapshot-jobs.ts). */
+  sizing: Readonly<{ snapshotIntervalMs: number }>;
+  /** The periodic jobs (src/jobs/catalog.ts): the warm-up of a fresh platform. */
+  jobs: Readonly<{ warmup: Readonly<{ intervalMs: number; minTraders: number; forMs: number }> }>;
 }>;
 
 const KNOWN_PREFIXED = new Set(['POLYCOPY_DATA_DIR', 'POLYCOPY_MASTER_KEY']);
@@ -242,6 +342,20 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment once. Reports every invalid variable in one error. */
+/** The environment with some variables overridden (a CLI flag standing for its variable). */
+export function loadConfigOverriding(overrides: Record<string, string>): Config {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
+/**
+ * The URL the platform's own links use when PUBLIC_URL is unset: the address it listens on. A
+ * wildcard address (0.0.0.0, ::) names no host a browser can open, so links say localhost then.
+ */
+export function defaultPublicUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset" (a common .env idiom: `REDIS_URL=`).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -263,6 +377,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
   const e = parsed.data;
+  const roles = [...(e.ROLES as Role[])];
+  // `polycopy start` also runs the bot when a token is set and ROLES was left at its default.
+  if (cleaned.ROLES === undefined && e.TELEGRAM_BOT_TOKEN && !roles.includes('telegram'))
+    roles.push('telegram');
+  if (roles.includes('telegram') && !e.TELEGRAM_BOT_TOKEN)
+    throw new ConfigError(['ROLES: the telegram role needs TELEGRAM_BOT_TOKEN']);
   return Object.freeze({
     nodeEnv: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -279,7 +399,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     tradeQueueRetentionDays: e.TRADE_QUEUE_RETENTION_DAYS,
     api: Object.freeze({
-      publicUrl: e.PUBLIC_URL.replace(/\/+$/, ''),
+      publicUrl: (e.PUBLIC_URL ?? defaultPublicUrl(e.HOST, e.PORT)).replace(/\/+$/, ''),
       corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
       trustProxy: e.TRUST_PROXY,
       bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
@@ -291,11 +411,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       telegramBotToken: e.TELEGRAM_BOT_TOKEN,
+      webDistDir: e.WEB_DIST_DIR,
+    }),
+    telegram: Object.freeze({
+      botToken: e.TELEGRAM_BOT_TOKEN,
+      apiUrl: e.TELEGRAM_API_URL,
+      webhookUrl: e.TELEGRAM_WEBHOOK_URL,
+      webhookSecret: e.TELEGRAM_WEBHOOK_SECRET,
+      notifyBatchMs: e.TELEGRAM_NOTIFY_BATCH_MS,
+      dailySummaryHourUtc: e.TELEGRAM_DAILY_SUMMARY_HOUR_UTC,
     }),
     metrics: Object.freeze({ enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN }),
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }),
     vault: Object.freeze({ masterKey: e.POLYCOPY_MASTER_KEY }),
-    roles: Object.freeze([...(e.ROLES as Role[])]),
+    roles: Object.freeze(roles),
     venue: Object.freeze(
       e.POLYMARKET_CLOB_URL
         ? {
@@ -315,8 +444,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             port: e.SIMULATOR_PORT,
             seed: e.SIMULATOR_SEED,
             speed: e.SIMULATOR_SPEED,
+            historyDays: e.SIMULATOR_HISTORY_DAYS,
+            verifySample: e.SIMULATOR_VERIFY_SAMPLE,
           },
     ),
+    demo: Object.freeze({ enabled: e.DEMO }),
     engine: Object.freeze({
       paperStartingBalanceUsd: e.PAPER_STARTING_BALANCE_USD,
       copyTtlMs: e.COPY_TTL_MS,
@@ -326,9 +458,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       workerMarketCacheMs: e.WORKER_MARKET_CACHE_MS,
       workerBookCacheMs: e.WORKER_BOOK_CACHE_MS,
       workerLiveBalanceCheck: e.WORKER_LIVE_BALANCE_CHECK,
+      workerFeesAtAck: e.WORKER_FEES_AT_ACK,
       ingestPollIntervalMs: e.INGEST_POLL_INTERVAL_MS,
+      ingestLegWindowMs: e.INGEST_LEG_WINDOW_MS,
       ingestInitialLookbackMs: e.INGEST_INITIAL_LOOKBACK_MS,
       ingestMaxLookbackMs: e.INGEST_MAX_LOOKBACK_MS,
+      polygonWsUrl: e.POLYGON_WS_URL ?? null,
+      polygonHttpUrl: e.POLYGON_HTTP_URL ?? null,
+      chainFeed: e.INGEST_CHAIN_FEED,
+      rtdsMaxLagMs: e.INGEST_RTDS_MAX_LAG_MS,
+      chainMaxCatchUpBlocks: e.INGEST_CHAIN_MAX_CATCH_UP_BLOCKS,
       exitSlippagePercent: e.EXIT_SLIPPAGE_PERCENT,
     }),
     tracking: Object.freeze({
@@ -340,5 +479,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       copyabilityIntervalMs: e.COPYABILITY_INTERVAL_MS,
     }),
     analytics: Object.freeze({ intervalMs: e.ANALYTICS_INTERVAL_MS, parallelism: e.ANALYTICS_PARALLELISM }),
+    sizing: Object.freeze({ snapshotIntervalMs: e.SIZING_SNAPSHOT_INTERVAL_MS }),
+    jobs: Object.freeze({
+      warmup: Object.freeze({
+        intervalMs: e.JOBS_WARMUP_INTERVAL_MS,
+        minTraders: e.JOBS_WARMUP_MIN_TRADERS,
+        forMs: e.JOBS_WARMUP_FOR_MS,
+      }),
+    }),
   });
 }

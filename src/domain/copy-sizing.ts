@@ -1,6 +1,8 @@
 // How much a follower copies. Pure arithmetic over the leader's fill and the follower's settings and
-// current exposure; the fan-out runs it to write the queue row and the worker re-runs it against
-// fresh exposure before posting.
+// current exposure; decideCopy() (decide-copy.ts) calls it for the fan-out, open positions and the
+// backtest. The sizing modes other than proportional give the shares they want (`desiredShares`)
+// instead of a factor; the caps, minimums and rounding below are the same for every mode. A follow's
+// budget, when set, is one more cap (what is left of it: budget − money at work − losses).
 //
 // BUY — the copy is proportional in shares (the follower buys `factor` of the leader's shares, so
 // at the leader's price it spends `factor` of the leader's notional), then bounded by four caps in
@@ -39,13 +41,19 @@ import { MIN_MARKETABLE_NOTIONAL, roundingConfigFor } from './order-rules.ts';
 import type { Skip } from './skip-reasons.ts';
 import { skip } from './skip-reasons.ts';
 
-export type SizingCap = 'per_trade' | 'relationship_exposure' | 'user_trade_size' | 'user_exposure';
+export type SizingCap =
+  'per_trade' | 'budget' | 'relationship_exposure' | 'user_trade_size' | 'user_exposure';
 
 export interface BuySizingInput {
   readonly leaderPrice: Decimal;
   readonly leaderSize: Decimal;
-  /** copy_relationships.proportionality_factor: 0.01 copies 1% of the leader's size. */
-  readonly proportionalityFactor: Decimal;
+  /**
+   * copy_relationships.proportionality_factor: 0.01 copies 1% of the leader's size. Give either this
+   * or `desiredShares` (the other sizing modes, decide-copy.ts, compute the shares they want).
+   */
+  readonly proportionalityFactor?: Decimal;
+  /** The shares the follow's sizing mode wants before caps (instead of a factor). */
+  readonly desiredShares?: Decimal;
   readonly relationship: {
     readonly maxInvestmentPerTradeUsd: Decimal;
     readonly maxTotalExposureUsd: Decimal;
@@ -53,6 +61,11 @@ export interface BuySizingInput {
     readonly minTradeSizeUsd: Decimal | null;
     /** Open exposure through this relationship, at cost. */
     readonly exposureUsd: Decimal;
+    /**
+     * What is left of the follow's budget (budget − money at work − losses), or null/absent when the
+     * follow has no budget. Zero or less skips as budget_exhausted.
+     */
+    readonly budgetRemainingUsd?: Decimal | null;
   };
   readonly user: {
     /** The effective limit (tiers.ts effectiveUserLimits). */
@@ -76,7 +89,10 @@ export interface BuyCopy {
   readonly notional: Decimal;
   /** shares × capPrice: the most the copy can cost (before fees). Never above any cap. */
   readonly maxNotional: Decimal;
-  /** leader notional × factor, before caps and rounding. */
+  /**
+   * What the sizing wanted at the leader's price, before caps and rounding: leader notional × factor
+   * in proportional mode, the mode's target amount otherwise.
+   */
   readonly proportionalNotional: Decimal;
   /** Caps that reduced the copy, tightest (binding) first; empty when the copy is proportional. */
   readonly capsApplied: readonly SizingCap[];
@@ -116,6 +132,7 @@ export type SellSizing = SellCopy | Skip;
 
 const CAP_SKIP = {
   per_trade: 'per_trade_cap_below_minimum',
+  budget: 'budget_exhausted',
   relationship_exposure: 'relationship_exposure_cap_reached',
   user_trade_size: 'user_trade_size_cap_below_minimum',
   user_exposure: 'user_exposure_cap_reached',
@@ -156,8 +173,22 @@ function floorShares(shares: Decimal, market: MarketRules): Decimal {
   return shares.toDecimalPlaces(sizeDecimals, Decimal.ROUND_DOWN);
 }
 
+/** The shares the copy wants before caps: the factor of the leader's, or the mode's own. */
+function wantedShares(input: BuySizingInput): Decimal {
+  const { proportionalityFactor: factor, desiredShares } = input;
+  if ((factor === undefined) === (desiredShares === undefined))
+    throw new RangeError('give exactly one of proportionalityFactor and desiredShares');
+  if (factor !== undefined) {
+    if (!factor.gt(ZERO))
+      throw new RangeError(`proportionality factor must be positive, got ${factor.toFixed()}`);
+    return input.leaderSize.times(factor);
+  }
+  requireNonNegative(desiredShares!, 'desired shares');
+  return desiredShares!;
+}
+
 export function sizeBuyCopy(input: BuySizingInput): BuySizing {
-  const { leaderPrice, leaderSize, proportionalityFactor: factor, relationship: rel, user, market } = input;
+  const { leaderPrice, leaderSize, relationship: rel, user, market } = input;
   const orderType = input.orderType ?? 'FOK';
   const capPrice = input.capPrice ?? leaderPrice;
   // A malformed fill from a source is data, not a bug here: record it as skipped.
@@ -165,8 +196,7 @@ export function sizeBuyCopy(input: BuySizingInput): BuySizing {
     return skip('invalid_leader_fill', `price ${leaderPrice.toFixed()}, size ${leaderSize.toFixed()}`);
   }
   requirePrice(capPrice, 'cap price');
-  if (!factor.gt(ZERO))
-    throw new RangeError(`proportionality factor must be positive, got ${factor.toFixed()}`);
+  const desiredShares = wantedShares(input);
   for (const [value, what] of [
     [rel.maxInvestmentPerTradeUsd, 'max_investment_per_trade_usd'],
     [rel.maxTotalExposureUsd, 'relationship max_total_exposure_usd'],
@@ -193,11 +223,18 @@ export function sizeBuyCopy(input: BuySizingInput): BuySizing {
       `exposure $${user.exposureUsd.toFixed()} of $${user.maxTotalExposureUsd.toFixed()} for the account`,
     );
   }
+  const budgetRemaining = rel.budgetRemainingUsd ?? null;
+  if (budgetRemaining !== null && !budgetRemaining.gt(ZERO)) {
+    return skip('budget_exhausted', `$${Decimal.max(budgetRemaining, ZERO).toFixed()} of the budget left`);
+  }
+  if (!desiredShares.gt(ZERO)) {
+    return skip('below_venue_minimum', 'the sizing asked for no shares');
+  }
 
-  const desiredShares = leaderSize.times(factor);
   const proportionalNotional = desiredShares.times(leaderPrice);
   const caps: Array<{ cap: SizingCap; usd: Decimal }> = [
     { cap: 'per_trade', usd: rel.maxInvestmentPerTradeUsd },
+    ...(budgetRemaining !== null ? [{ cap: 'budget' as const, usd: budgetRemaining }] : []),
     { cap: 'relationship_exposure', usd: relRemaining },
     { cap: 'user_trade_size', usd: user.maxTradeSizeUsd },
     { cap: 'user_exposure', usd: userRemaining },

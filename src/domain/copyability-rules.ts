@@ -20,6 +20,8 @@ export type FillRateClass = 'against' | 'not_counted';
 export const FILL_RATE_CLASS: Readonly<Record<CopyOutcomeReason, FillRateClass>> = Object.freeze({
   // execution outcomes: count against the leader
   slippage_exceeded: 'against',
+  // a late copy whose book had moved beyond the follower's slippage: an execution outcome
+  price_moved: 'against',
   book_cannot_fill: 'against',
   order_rejected: 'against',
   market_unavailable: 'against',
@@ -29,6 +31,17 @@ export const FILL_RATE_CLASS: Readonly<Record<CopyOutcomeReason, FillRateClass>>
   // the follower's settings, limits and circumstances: not counted
   market_excluded: 'not_counted',
   market_not_allowed: 'not_counted',
+  category_excluded: 'not_counted',
+  category_not_allowed: 'not_counted',
+  buys_not_copied: 'not_counted',
+  sells_not_copied: 'not_counted',
+  price_above_max_buy: 'not_counted',
+  price_below_min_sell: 'not_counted',
+  leader_trade_below_minimum: 'not_counted',
+  leader_trade_above_maximum: 'not_counted',
+  budget_exhausted: 'not_counted',
+  balance_unknown: 'not_counted',
+  leader_portfolio_unknown: 'not_counted',
   below_min_trade_size: 'not_counted',
   below_venue_minimum: 'not_counted',
   per_trade_cap_below_minimum: 'not_counted',

@@ -37,6 +37,8 @@ export function roundingConfigFor(tickSize: Decimal): RoundingConfig {
 export const MIN_MARKETABLE_NOTIONAL = new Decimal(1);
 /** Marketable order amounts (pUSD for a BUY) carry at most 2 decimals (§3.3). */
 export const MARKETABLE_AMOUNT_DECIMALS = 2;
+/** The shares a marketable BUY of an amount receives carry at most 4 decimals (§3.3). */
+export const MARKET_BUY_SHARE_DECIMALS = 4;
 /** GTD expirations must lie beyond a one-minute security threshold (§3.3). */
 export const GTD_SECURITY_THRESHOLD_SECONDS = 60;
 

@@ -23,6 +23,34 @@ const REASONS = {
   market_excluded: { outcome: 'skipped', message: 'This market is in your excluded markets.' },
   market_not_allowed: { outcome: 'skipped', message: 'This market is not in your allowed markets.' },
   market_closed: { outcome: 'skipped', message: 'The market is closed or not accepting orders.' },
+  category_excluded: {
+    outcome: 'skipped',
+    message: "The market's category is in your excluded categories.",
+  },
+  category_not_allowed: {
+    outcome: 'skipped',
+    message: "The market's category is not one of the categories you copy.",
+  },
+
+  // ---- buy / sell controls (the follow's own settings)
+  buys_not_copied: { outcome: 'skipped', message: 'You chose not to copy buys from this trader.' },
+  sells_not_copied: { outcome: 'skipped', message: 'You chose not to copy sells from this trader.' },
+  price_above_max_buy: {
+    outcome: 'skipped',
+    message: 'The trader bought above your maximum buy price.',
+  },
+  price_below_min_sell: {
+    outcome: 'skipped',
+    message: 'The trader sold below your minimum sell price.',
+  },
+  leader_trade_below_minimum: {
+    outcome: 'skipped',
+    message: "The trader's trade was smaller than the smallest trade you react to.",
+  },
+  leader_trade_above_maximum: {
+    outcome: 'skipped',
+    message: "The trader's trade was larger than the largest trade you react to.",
+  },
 
   // ---- sizing
   below_min_trade_size: {
@@ -48,6 +76,18 @@ const REASONS = {
   user_exposure_cap_reached: {
     outcome: 'skipped',
     message: 'Your account maximum total exposure has been reached.',
+  },
+  budget_exhausted: {
+    outcome: 'skipped',
+    message: 'Your budget for this trader is used up (money at work plus losses).',
+  },
+  balance_unknown: {
+    outcome: 'skipped',
+    message: 'Your balance is not known yet, so a copy sized from it cannot be computed.',
+  },
+  leader_portfolio_unknown: {
+    outcome: 'skipped',
+    message: "The trader's portfolio value is not known yet, so its weight cannot be computed.",
   },
   no_position_to_sell: {
     outcome: 'skipped',
@@ -81,6 +121,14 @@ const REASONS = {
     outcome: 'skipped',
     message: "The order book has moved beyond your maximum slippage from the trader's price.",
   },
+  // A late copy (retried, taken over after a crash, re-sent after reconciliation) is judged by price,
+  // not by a clock: the book had moved beyond the follower's slippage from the leader's price by its
+  // turn (src/domain/late-copy.ts).
+  price_moved: {
+    outcome: 'skipped',
+    message:
+      "The price moved beyond your maximum slippage from the trader's price before the copy's turn came.",
+  },
   book_cannot_fill: {
     outcome: 'skipped',
     message: 'The order book does not hold enough liquidity to fill the copy.',
@@ -99,7 +147,10 @@ const REASONS = {
   },
 
   // ---- queue lifecycle
-  expired: { outcome: 'cancelled', message: 'The copy expired before it could be executed.' },
+  expired: {
+    outcome: 'cancelled',
+    message: 'The copy reached its maximum age (minutes) before it could be executed.',
+  },
   emergency_stop: {
     outcome: 'cancelled',
     message: 'You used the emergency stop: copying is paused and pending copies were cancelled.',

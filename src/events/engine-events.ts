@@ -5,7 +5,8 @@ import type { Db, Tx } from '../db/client.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import type { ExecutedCopy } from '../execution/record-execution.ts';
 import type { SettledPosition } from '../positions/resolution.ts';
-import { publishUserEvent } from './publish.ts';
+import { canReceive } from './notification-outbox.ts';
+import { publishUserEvent, USER_EVENTS_CHANNEL } from './publish.ts';
 
 const usd = (d: Decimal) => toWire(d.toDecimalPlaces(6, Decimal.ROUND_HALF_UP));
 
@@ -65,10 +66,10 @@ export async function publishExecuted(
     });
 }
 
-/** copy.failed / copy.skipped when a decision is set, with its reason code. */
+/** copy.failed / copy.skipped when a decision is set, with its reason code (fillKey null: an open position copied at follow time). */
 export async function publishDecided(
   tx: Tx,
-  d: { user_id: string; copy_relationship_id: string; fill_key: string },
+  d: { user_id: string; copy_relationship_id: string; fill_key: string | null },
   queueId: string,
   outcome: 'skipped' | 'failed',
   reason: string,
@@ -103,5 +104,55 @@ export async function publishSettled(tx: Tx | Db, s: SettledPosition): Promise<v
     cause: 'resolution',
     realizedPnlUsd: s.realizedPnlUsd,
     relationshipTotalPnlUsd: rows[0]?.total_pnl_usd ?? null,
+  });
+}
+
+/**
+ * copy.skipped for every follower the fan-out of `fillKey` decided not to copy (filters, sizing,
+ * caps), in the fan-out's transaction: one set-based statement over the fill's skipped decisions
+ * (no queue row exists, so `queueId` is null), and the notification of each to the outbox.
+ */
+export async function publishFanOutSkips(tx: Tx, fillKey: string): Promise<void> {
+  await sql`
+    WITH ev AS (
+      SELECT d.user_id,
+             json_build_object(
+               'userId', d.user_id::text, 'type', 'copy.skipped',
+               'at', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+               'data', json_build_object(
+                 'queueId', NULL, 'relationshipId', d.copy_relationship_id::text, 'fillKey', d.fill_key,
+                 'reason', d.reason, 'detail', left(coalesce(d.detail, ''), 500)))::text AS message
+        FROM copy_decisions d
+       WHERE d.fill_key = ${fillKey} AND d.outcome = 'skipped'
+    ), outbox AS (
+      INSERT INTO notification_outbox (user_id, kind, payload)
+      SELECT ev.user_id, 'copy_skipped', ev.message::jsonb - 'userId'
+        FROM ev
+       WHERE ${canReceive(sql`ev.user_id`, 'copy_skipped')}
+    )
+    SELECT count(pg_notify(${USER_EVENTS_CHANNEL}, ev.message)) FROM ev`.execute(tx);
+}
+
+/** follow.paused: the circuit breaker paused a follow after consecutive failed copies. */
+export async function publishFollowPaused(
+  tx: Tx,
+  p: {
+    userId: string;
+    relationshipId: string;
+    traderWallet: string;
+    consecutiveFailures: number;
+    maxConsecutiveFailures: number;
+    lastReason: string;
+    detail: string;
+  },
+): Promise<void> {
+  await publishUserEvent(tx, p.userId, 'follow.paused', {
+    relationshipId: p.relationshipId,
+    traderWallet: p.traderWallet,
+    reason: 'circuit_breaker',
+    consecutiveFailures: String(p.consecutiveFailures),
+    maxConsecutiveFailures: String(p.maxConsecutiveFailures),
+    lastReason: p.lastReason,
+    detail: p.detail,
   });
 }

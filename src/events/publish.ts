@@ -4,11 +4,17 @@
 // announced. Every API process LISTENs (src/events/hub.ts) and forwards an event to the SSE clients
 // of its user.
 //
+// The same statement writes the Telegram notification of the event, when it has one and the user
+// can receive it (notification-outbox.ts): the live stream and the bot hear of exactly the same
+// committed outcomes.
+//
 // Payloads are small JSON objects; ids and amounts are strings (never floats). NOTIFY payloads are
 // limited to 8000 bytes: long strings are cut, and an event that is still too large is sent without
 // its data (`truncated: true`) rather than failing the engine's transaction.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
+import { notificationKindOfEvent } from '../domain/notifications/notification-kinds.ts';
+import { canReceive } from './notification-outbox.ts';
 
 export const USER_EVENTS_CHANNEL = 'polycopy_user_events';
 
@@ -18,6 +24,7 @@ export const USER_EVENT_TYPES = [
   'copy.skipped',
   'position.closed',
   'pnl.updated',
+  'follow.paused',
 ] as const;
 export type UserEventType = (typeof USER_EVENT_TYPES)[number];
 
@@ -52,16 +59,30 @@ export function encodeUserEvent(
   return JSON.stringify({ userId, type, at: message.at, data: {}, truncated: true });
 }
 
-/** Queues a NOTIFY for `userId`'s event, delivered when `executor`'s transaction commits. */
+/**
+ * Queues a NOTIFY for `userId`'s event, delivered when `executor`'s transaction commits, and the
+ * event's notification in the outbox (one statement: the data-modifying CTE runs whether or not
+ * the SELECT reads it).
+ */
 export async function publishUserEvent(
   executor: Db | Tx,
   userId: string,
   type: UserEventType,
   payload: EventPayload,
 ): Promise<void> {
-  await sql`SELECT pg_notify(${USER_EVENTS_CHANNEL}, ${encodeUserEvent(userId, type, payload)})`.execute(
-    executor,
-  );
+  const message = encodeUserEvent(userId, type, payload);
+  const kind = notificationKindOfEvent(type);
+  if (kind === null) {
+    await sql`SELECT pg_notify(${USER_EVENTS_CHANNEL}, ${message})`.execute(executor);
+    return;
+  }
+  await sql`
+    WITH outbox AS (
+      INSERT INTO notification_outbox (user_id, kind, payload)
+      SELECT ${userId}::bigint, ${kind}, (${message}::jsonb - 'userId')
+       WHERE ${canReceive(userId, kind)}
+    )
+    SELECT pg_notify(${USER_EVENTS_CHANNEL}, ${message})`.execute(executor);
 }
 
 /** Parses a notification payload; null when it is not a well-formed user event. */

@@ -112,16 +112,17 @@ export interface UserLoad {
  * Call inside the admitting transaction, after locking the user's row (see above). It must be a
  * statement of its own: under READ COMMITTED a statement reads the snapshot taken when it started,
  * so subqueries in the same statement as a `FOR UPDATE` that had to wait would not see what the
- * lock holder committed.
+ * lock holder committed. Dust (polycopy_is_dust, migration 0115) counts as no exposure, as in the
+ * fan-out and the portfolio.
  */
 export async function readUserLoad(tx: Tx, row: QueueRow): Promise<UserLoad> {
   const { rows } = await sql<{ rel: string; usr: string; n: number }>`
     SELECT
-      COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.copy_relationship_id = ${row.copy_relationship_id}), 0)
+      COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE NOT polycopy_is_dust(p.shares) AND p.copy_relationship_id = ${row.copy_relationship_id}), 0)
       + COALESCE((SELECT SUM(COALESCE(o.order_amount, o.order_size * o.limit_price)) FROM trade_queue o
                   WHERE o.copy_relationship_id = ${row.copy_relationship_id} AND o.side = 'BUY'
                     AND ${ADMITTED_O} AND o.id <> ${row.id}), 0) AS rel,
-      COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.user_id = ${row.user_id}), 0)
+      COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE NOT polycopy_is_dust(p.shares) AND p.user_id = ${row.user_id}), 0)
       + COALESCE((SELECT SUM(COALESCE(o.order_amount, o.order_size * o.limit_price)) FROM trade_queue o
                   WHERE o.user_id = ${row.user_id} AND o.side = 'BUY'
                     AND ${ADMITTED_O} AND o.id <> ${row.id}), 0) AS usr,

@@ -2,7 +2,9 @@
 // cancelled) made safe for many workers on many machines.
 //
 // - A claim takes a batch with FOR UPDATE SKIP LOCKED: concurrent workers never get the same row and
-//   never wait on each other. Order: priority (1 first), then FIFO by created_at, then id.
+//   never wait on each other. Order: priority (1 first; tiers keep their priority), then FIFO by
+//   fan-out (created_at: one per fan-out transaction), then within one fill by claim_rank, a hash of
+//   (fill, relationship): no follower is systematically last (0060-engine-scale).
 // - A claim is a lease: lease_expires_at bounds how long a worker may hold a row. A crashed
 //   worker's rows return to pending when the lease runs out (recoverExpiredLeases). The row keeps its
 //   order identity (id, signed_at), so the next worker looks the order up before sending it again.
@@ -31,7 +33,7 @@ export async function claimBatch(db: Db | Tx, opts: ClaimOptions): Promise<Queue
       WHERE status = 'pending'
         AND (scheduled_for IS NULL OR scheduled_for <= now())
         AND (expires_at IS NULL OR expires_at > now())
-      ORDER BY priority ASC, created_at ASC, id ASC
+      ORDER BY priority ASC, created_at ASC, claim_rank ASC, id ASC
       LIMIT ${opts.limit}
       FOR UPDATE SKIP LOCKED
     )
@@ -48,27 +50,40 @@ export async function claimBatch(db: Db | Tx, opts: ClaimOptions): Promise<Queue
     (a, b) =>
       a.priority - b.priority ||
       a.created_at.getTime() - b.created_at.getTime() ||
+      a.claim_rank - b.claim_rank ||
       Number(a.id) - Number(b.id),
   );
 }
 
-/** Extends the lease of rows this worker still holds; returns the ids it still holds. */
+/**
+ * The heartbeat: extends the lease of rows this worker still holds; returns the ids it still holds.
+ * One statement for every held row, however many (ids and tokens as two parallel arrays).
+ */
 export async function renewLeases(
   db: Db | Tx,
   claims: Array<{ id: string; token: string }>,
   leaseMs: number,
-) {
+): Promise<string[]> {
   if (claims.length === 0) return [];
-  const rows = await db
-    .updateTable('trade_queue')
-    .set({ lease_expires_at: sql`now() + make_interval(secs => ${leaseMs / 1000})` })
-    .where('status', '=', 'processing')
-    .where((eb) =>
-      eb.or(claims.map((c) => eb.and([eb('id', '=', c.id), eb('celery_task_id', '=', c.token)]))),
-    )
-    .returning('id')
-    .execute();
+  const { rows } = await sql<{ id: string }>`
+    UPDATE trade_queue q
+       SET lease_expires_at = now() + make_interval(secs => ${leaseMs / 1000})
+      FROM unnest(${claims.map((c) => c.id)}::bigint[], ${claims.map((c) => c.token)}::text[]) AS h(id, token)
+     WHERE q.id = h.id AND q.celery_task_id = h.token AND q.status = 'processing'
+    RETURNING q.id`.execute(db);
   return rows.map((r) => r.id);
+}
+
+/** The row as it is now, if this claim still holds it (after an error cut an attempt short). */
+export async function readOwnRow(db: Db | Tx, id: string, token: string): Promise<QueueRow | null> {
+  const row = await db
+    .selectFrom('trade_queue')
+    .selectAll()
+    .where('id', '=', id)
+    .where('celery_task_id', '=', token)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  return row ?? null;
 }
 
 /** Records the order identity before it is sent, so a retry after a crash can look it up. */
@@ -151,46 +166,55 @@ export async function cancelClaim(db: Db | Tx, id: string, token: string, reason
 }
 
 /**
- * Returns rows whose lease ran out (their worker died or stalled) to pending. A row the reconciler
- * held (claim token `reconcile:…`, src/execution/reconcile.ts) goes back to `failed` with its
- * `reconcile:` message instead: its order's fate is unknown, so it must be looked up again by the
- * reconciler, never picked up by a worker (whose expiry handling could cancel it unreconciled).
+ * Returns rows whose lease ran out (their worker died or stalled) to pending. A row whose outcome
+ * is unknown (stage `reconciliation` or `operator`: a reconciler's or an operator's claim,
+ * src/execution/reconcile.ts) goes back to `failed` in its stage with its message instead: its
+ * order's fate is unknown, so it must be looked up again by the reconciler, never picked up by a
+ * worker (whose expiry handling could cancel it unreconciled).
  */
 export async function recoverExpiredLeases(db: Db | Tx): Promise<QueueRow[]> {
   const { rows } = await sql<QueueRow>`
     UPDATE trade_queue
-       SET status = CASE WHEN celery_task_id LIKE 'reconcile:%' THEN 'failed' ELSE 'pending' END,
+       SET status = CASE WHEN stage = 'execution' THEN 'pending' ELSE 'failed' END,
            celery_task_id = NULL, lease_expires_at = NULL,
-           error_message = CASE WHEN celery_task_id LIKE 'reconcile:%' THEN error_message
-                                ELSE 'lease expired: the claiming worker stopped before finishing' END
+           error_message = CASE WHEN stage = 'execution'
+                                THEN 'lease expired: the claiming worker stopped before finishing'
+                                ELSE error_message END
      WHERE status = 'processing' AND lease_expires_at < now()
     RETURNING *`.execute(db);
   return rows;
 }
 
 /**
- * The seed's step 5: pending rows past expires_at become cancelled. Returns them. A row whose order
- * identity was persisted (signed_at: a retry after an ambiguous failure, or a row a crashed worker
- * left) may have an order at the venue, so it is not cancelled but marked for reconciliation —
- * `failed` / `reconcile:`, its spend reservation kept, its decision failed (retries_exhausted), as
- * the executor marks a row that runs out of attempts with the outcome unknown — and not returned.
+ * The seed's step 5: pending rows past expires_at (the wall-clock backstop, COPY_TTL_MS) become
+ * cancelled, and their decisions `skipped` / `expired` in the same statement: nothing expires
+ * silently, even when the process dies right after. Returns them. A row whose order identity was
+ * persisted (signed_at: a retry after an ambiguous failure, or a row a crashed worker left) may have
+ * an order at the venue, so it is not cancelled but marked for reconciliation — `failed`, stage
+ * `reconciliation`, its spend reservation kept, its decision failed (retries_exhausted), as the executor
+ * marks a row that runs out of attempts with the outcome unknown — and not returned.
  */
 export async function cancelExpired(db: Db | Tx): Promise<QueueRow[]> {
   const { rows } = await sql<QueueRow>`
     WITH expired AS (
       UPDATE trade_queue
          SET status = CASE WHEN signed_at IS NULL THEN 'cancelled' ELSE 'failed' END,
+             stage = CASE WHEN signed_at IS NULL THEN stage ELSE 'reconciliation' END,
              completed_at = now(),
              error_message = CASE WHEN signed_at IS NULL THEN 'expired'
                                   ELSE 'reconcile: expired before the order of unknown outcome could be looked up' END
        WHERE status = 'pending' AND expires_at IS NOT NULL AND expires_at <= now()
       RETURNING *
-    ), to_reconcile AS (
+    ), decided AS (
       UPDATE copy_decisions d
-         SET outcome = 'failed', reason = 'retries_exhausted', decided_at = now(),
-             detail = 'expired with an order of unknown outcome: awaiting reconciliation'
+         SET outcome = CASE WHEN e.status = 'failed' THEN 'failed' ELSE 'skipped' END,
+             reason = CASE WHEN e.status = 'failed' THEN 'retries_exhausted' ELSE 'expired' END,
+             decided_at = now(),
+             detail = CASE WHEN e.status = 'failed'
+                           THEN 'expired with an order of unknown outcome: awaiting reconciliation'
+                           ELSE 'the copy was not executed before its maximum age' END
         FROM expired e
-       WHERE d.queue_id = e.id AND e.status = 'failed' AND d.outcome = 'queued'
+       WHERE d.queue_id = e.id AND d.outcome = 'queued'
     )
     SELECT * FROM expired WHERE status = 'cancelled'`.execute(db);
   return rows;

@@ -1,34 +1,37 @@
 // Reconciliation: settles queue rows that ran out of attempts while their order's fate was unknown.
-// The executor leaves such a row `failed` with error_message `reconcile: …`, keeping its persisted
-// order identity and its spend reservation, because the order may exist at the venue. One round:
+// The executor leaves such a row `failed` in stage `reconciliation` (src/domain/queue-stage.ts; its
+// error_message starts `reconcile: …` for people), keeping its persisted order identity and its
+// spend reservation, because the order may exist at the venue. One round:
 //
-//   1. claim the oldest due row (status failed → processing, a fresh claim token starting with
-//      `reconcile:`, a lease) with FOR UPDATE SKIP LOCKED: two reconcilers never hold one row, and
-//      every later write is conditioned on the token, as the executor's are;
+//   1. claim the oldest due row (status failed → processing, stage kept, a fresh claim token
+//      starting with `reconcile:`, a lease) with FOR UPDATE SKIP LOCKED: two reconcilers never hold
+//      one row, and every later write is conditioned on the token, as the executor's are;
 //   2. build the venue the executor would (deps.venues.venueFor), teach it the persisted order
 //      (prepare) and look it up by its deterministic client order id;
-//   3. act on the answer:
+//   3. act on the answer (every settled row's stage becomes `reconciled`):
 //        filled            → recordExecution, exactly as an execution (the copy, positions, counters,
 //                            decision executed, spend trued up to the real cost);
 //        found, no fill    → a killed FOK: row failed, spend released, decision failed
 //                            (book_cannot_fill);
-//        not at the venue  → it never arrived: row failed, spend released, decision failed
-//                            (retries_exhausted, detail says it was confirmed absent);
-//        no answer         → back to `failed` / `reconcile:` with one more attempt counted and a
-//                            backoff (reconcile_after); after maxAttempts the row is flagged
-//                            `needs_operator:` and left alone (its reservation kept: the order may
-//                            still exist).
+//        not at the venue  → it never arrived: the signed order is sent while the price holds, else
+//                            the row ends with the reason (price_moved, …), spend released;
+//        no answer         → back to `failed` / `reconciliation` with one more attempt counted and a
+//                            backoff (reconcile_after); after maxAttempts the row's stage becomes
+//                            `operator` (message `needs_operator: …`) and it is left alone (its
+//                            reservation kept: the order may still exist).
 // A reconciler that dies mid-row leaves the row `processing` under its lease; recoverExpiredLeases
-// returns a `reconcile:` claim to `failed` (not `pending`), so it is picked up again here, never
-// re-sent by a worker.
+// returns a row in stage `reconciliation` to `failed` (not `pending`), so it is picked up again
+// here, never re-sent by a worker.
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import { withTransaction } from '../db/client.ts';
 import { Decimal } from '../domain/money.ts';
 import { backoffDelayMs } from '../domain/queue-retry.ts';
-import type { CopyOutcomeReason } from '../domain/skip-reasons.ts';
+import { judgeSignedOrder } from '../domain/late-copy.ts';
+import { isExpired } from '../domain/queue-retry.ts';
+import { reasonOutcome, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import { publishDecided } from '../events/engine-events.ts';
-import type { OrderResult } from '../venue/venue.ts';
+import type { OrderResult, PlaceOrderRequest, Venue } from '../venue/venue.ts';
 import { clientOrderIdFor, type ExecutorDeps } from './execute-claim.ts';
 import { loadExecutionContext } from './execution-context.ts';
 import { canPrepare, persistedRequest } from './order-identity.ts';
@@ -78,7 +81,7 @@ async function claimOne(deps: ExecutorDeps, opts: Required<ReconcileOptions>): P
   const { rows } = await sql<QueueRow>`
     WITH picked AS (
       SELECT q.id FROM trade_queue q
-       WHERE q.status = 'failed' AND q.error_message LIKE 'reconcile:%'
+       WHERE q.status = 'failed' AND q.stage = 'reconciliation'
          AND (q.reconcile_after IS NULL OR q.reconcile_after <= now())
          AND q.completed_at <= now() - make_interval(secs => ${opts.minAgeMs / 1000})
          -- An exit may not go back in flight beside a newer exit of the same position
@@ -109,12 +112,14 @@ async function settleUnfilled(
   token: string,
   reason: CopyOutcomeReason,
   detail: string,
+  outcome: 'failed' | 'skipped' = 'failed',
 ): Promise<boolean> {
   return withTransaction(deps.db, async (tx) => {
     const done = await tx
       .updateTable('trade_queue')
       .set({
         status: 'failed',
+        stage: 'reconciled',
         error_message: `${reason}: ${detail}`,
         completed_at: sql`now()`,
         lease_expires_at: null,
@@ -128,11 +133,11 @@ async function settleUnfilled(
     await releaseSpend(tx, row);
     const d = await tx
       .updateTable('copy_decisions')
-      .set({ outcome: 'failed', reason, detail, decided_at: new Date() })
+      .set({ outcome, reason, detail, decided_at: new Date() })
       .where('queue_id', '=', row.id)
       .returning(['user_id', 'copy_relationship_id', 'fill_key'])
       .executeTakeFirst();
-    if (d) await publishDecided(tx, d, row.id, 'failed', reason, detail); // delivered on commit
+    if (d) await publishDecided(tx, d, row.id, outcome, reason, detail); // delivered on commit
     return true;
   });
 }
@@ -160,6 +165,7 @@ async function postpone(
         .updateTable('trade_queue')
         .set({
           status: 'failed',
+          stage: 'operator',
           error_message: message,
           lease_expires_at: null,
           reconcile_attempts: attempts,
@@ -225,10 +231,11 @@ async function reconcileRow(
 
   let found: OrderResult | null;
   let detectedAt: Date | null = null;
+  let venue: Venue;
   try {
     const ctx = await loadExecutionContext(deps.db, row);
     detectedAt = ctx?.detectedAt ?? null;
-    const venue = await deps.venues.venueFor({
+    venue = await deps.venues.venueFor({
       userId: row.user_id,
       mode: row.mode,
       apiKeyId: row.api_key_id ?? ctx?.apiKeyId ?? null,
@@ -239,6 +246,7 @@ async function reconcileRow(
     return postpone(deps, opts, row, token, errorText(err));
   }
   try {
+    if (!found) return await resendOrSettle(deps, opts, row, token, venue, persisted);
     return await settle(deps, opts, row, token, found, detectedAt);
   } catch (err) {
     // Recording failed (e.g. a SELL with no open lot left to close): count it like a lookup without
@@ -253,11 +261,11 @@ async function settle(
   opts: Required<ReconcileOptions>,
   row: QueueRow,
   token: string,
-  found: OrderResult | null,
+  found: OrderResult,
   detectedAt: Date | null,
 ): Promise<ReconcileAction> {
   const clientOrderId = clientOrderIdFor(row.id);
-  if (found && found.filledSize.gt(0)) {
+  if (found.filledSize.gt(0)) {
     const recorded = await recordExecution(deps.db, {
       row,
       token,
@@ -279,7 +287,7 @@ async function settle(
       venueOrderId: found.venueOrderId,
     };
   }
-  if (found && (found.status === 'unmatched' || found.status === 'canceled')) {
+  if (found.status === 'unmatched' || found.status === 'canceled') {
     // A FOK the venue killed: it exists but bought or sold nothing.
     const detail =
       `reconciled: the venue has ${clientOrderId} as ${found.status} with nothing filled; ` +
@@ -289,25 +297,89 @@ async function settle(
     deps.logger.info({ queueId: row.id, status: found.status }, 'reconciled: the order did not fill');
     return { kind: 'not_filled', queueId: row.id, detail };
   }
-  if (found) {
-    // live / delayed / matched with nothing filled yet: the venue has not finished with it.
-    return postpone(
-      deps,
-      opts,
-      row,
-      token,
-      `the venue reports the order as ${found.status} with nothing filled`,
+  // live / delayed / matched with nothing filled yet: the venue has not finished with it.
+  return postpone(
+    deps,
+    opts,
+    row,
+    token,
+    `the venue reports the order as ${found.status} with nothing filled`,
+  );
+}
+
+/**
+ * The venue has no order for this row: it never arrived. The order already signed is sent now —
+ * the same order, the same hash, which the venue accepts at most once, so this cannot make a second
+ * copy — while the copy is still worth placing: before its maximum age (the backstop), with copying
+ * still on for the follow, and while the book would still fill it within its limit (the follower's
+ * slippage from the leader's price). Otherwise it ends with the reason, its spend released.
+ */
+async function resendOrSettle(
+  deps: ExecutorDeps,
+  opts: Required<ReconcileOptions>,
+  row: QueueRow,
+  token: string,
+  venue: Venue,
+  persisted: PlaceOrderRequest,
+): Promise<ReconcileAction> {
+  const clientOrderId = clientOrderIdFor(row.id);
+  const now = (deps.now ?? (() => new Date()))();
+  const absent = `the venue has no order ${clientOrderId}; it never arrived`;
+  const refuse = async (reason: CopyOutcomeReason, why: string): Promise<ReconcileAction> => {
+    const detail =
+      `reconciled: ${absent}, and it was not sent again: ${why}; nothing was bought or sold; ` +
+      (row.reserved_spend_usd === null
+        ? 'no spend was reserved'
+        : `spend reservation $${new Decimal(row.reserved_spend_usd).toFixed(2)} released`);
+    const outcome = reasonOutcome(reason) === 'failed' ? 'failed' : 'skipped';
+    if (!(await settleUnfilled(deps, row, token, reason, detail, outcome)))
+      return { kind: 'lost_claim', queueId: row.id };
+    deps.logger.info(
+      { queueId: row.id, reason },
+      'reconciled: the order never reached the venue; not re-sent',
     );
+    return { kind: 'not_placed', queueId: row.id, detail };
+  };
+  if (isExpired(row.expires_at, now)) return refuse('expired', 'the copy is past its maximum age');
+  let ctx;
+  let judged;
+  try {
+    ctx = await loadExecutionContext(deps.db, row);
+    if (ctx?.killSwitch) return refuse('kill_switch', 'copying is halted by the operator');
+    if (row.purpose === 'copy' && ctx && ctx.relationshipStatus !== 'active')
+      return refuse(
+        ctx.relationshipStatus === 'paused' ? 'relationship_paused' : 'relationship_stopped',
+        `the follow is ${ctx.relationshipStatus}`,
+      );
+    const market = await deps.venues.marketData.getMarketByToken(persisted.tokenId);
+    if (!market || market.closed || market.resolved || !market.acceptingOrders)
+      return refuse('market_closed', 'the market no longer accepts orders');
+    const book = await deps.venues.marketData.getOrderBook(persisted.tokenId);
+    judged = judgeSignedOrder(
+      {
+        side: persisted.side,
+        limit: persisted.price,
+        quantity: persisted.amount !== undefined ? { amount: persisted.amount } : { size: persisted.size },
+        fees: market.fees,
+      },
+      book,
+    );
+  } catch (err) {
+    return postpone(deps, opts, row, token, errorText(err));
   }
-  const detail =
-    `reconciled: the venue has no order ${clientOrderId}; it never arrived, nothing was bought or sold; ` +
-    (row.reserved_spend_usd === null
-      ? 'no spend was reserved'
-      : `spend reservation $${new Decimal(row.reserved_spend_usd).toFixed(2)} released`);
-  if (!(await settleUnfilled(deps, row, token, 'retries_exhausted', detail)))
-    return { kind: 'lost_claim', queueId: row.id };
-  deps.logger.info({ queueId: row.id }, 'reconciled: the order never reached the venue');
-  return { kind: 'not_placed', queueId: row.id, detail };
+  if (!judged.ok) return refuse(judged.reason, judged.detail);
+  let result: OrderResult;
+  try {
+    result = await venue.placeOrder(persisted);
+  } catch (err) {
+    // The re-sent order's fate is unknown again: look it up next round.
+    return postpone(deps, opts, row, token, `re-sending the signed order: ${errorText(err)}`);
+  }
+  deps.logger.info(
+    { queueId: row.id, status: result.status },
+    'reconciled: the signed order never arrived; sent it',
+  );
+  return settle(deps, opts, row, token, result, ctx?.detectedAt ?? null);
 }
 
 /**
@@ -343,12 +415,11 @@ export async function reconcileBacklog(
   deps: Pick<ExecutorDeps, 'db'>,
 ): Promise<{ awaiting: number; needsOperator: number; needsOperatorIds: string[] }> {
   const { rows } = await sql<{ awaiting: string; flagged: string; ids: string[] | null }>`
-    SELECT count(*) FILTER (WHERE error_message LIKE 'reconcile:%') AS awaiting,
-           count(*) FILTER (WHERE error_message LIKE 'needs_operator:%') AS flagged,
-           (array_agg(id::text ORDER BY id) FILTER (WHERE error_message LIKE 'needs_operator:%'))[1:50] AS ids
+    SELECT count(*) FILTER (WHERE stage = 'reconciliation') AS awaiting,
+           count(*) FILTER (WHERE stage = 'operator') AS flagged,
+           (array_agg(id::text ORDER BY id) FILTER (WHERE stage = 'operator'))[1:50] AS ids
       FROM trade_queue
-     WHERE status = 'failed'
-       AND (error_message LIKE 'reconcile:%' OR error_message LIKE 'needs_operator:%')`.execute(deps.db);
+     WHERE status = 'failed' AND stage IN ('reconciliation', 'operator')`.execute(deps.db);
   const r = rows[0]!;
   return { awaiting: Number(r.awaiting), needsOperator: Number(r.flagged), needsOperatorIds: r.ids ?? [] };
 }

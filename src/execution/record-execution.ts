@@ -13,6 +13,7 @@ import { closePosition } from '../domain/pnl.ts';
 import { publishExecuted } from '../events/engine-events.ts';
 import type { OrderResult } from '../venue/venue.ts';
 import type { QueueRow } from './queue-claims.ts';
+import { endedStage } from './unsettled-rows.ts';
 
 export interface ExecutedCopy {
   readonly row: QueueRow;
@@ -38,6 +39,7 @@ export async function recordExecution(
       .updateTable('trade_queue')
       .set({
         status: 'completed',
+        stage: endedStage,
         completed_at: sql`now()`,
         venue_order_id: e.result.venueOrderId,
         lease_expires_at: null,
@@ -140,12 +142,18 @@ export async function recordExecution(
     await tx
       .updateTable('copy_relationships')
       .set((eb) => ({
-        total_trades_copied: eb('total_trades_copied', '+', 1),
+        // Copies of the leader's trades (buys and mirrored sells); the platform's own exits
+        // (stop-loss, take-profit, close, resolution) are not copies and are not counted.
+        total_trades_copied:
+          e.row.purpose === 'copy' ? eb('total_trades_copied', '+', 1) : eb.ref('total_trades_copied'),
         total_invested_usd:
           e.row.side === 'BUY' ? eb('total_invested_usd', '+', notional) : eb.ref('total_invested_usd'),
         // Realized P&L of the lots a SELL closed (mirrored sells and exits).
         total_pnl_usd: eb('total_pnl_usd', '+', usd(realized)),
         last_trade_copied_at: e.executedAt,
+        // An executed copy ends a run of failed ones (the circuit breaker, src/domain/circuit-breaker.ts);
+        // exits are not copies and leave the count alone.
+        consecutive_failures: e.row.purpose === 'copy' ? 0 : eb.ref('consecutive_failures'),
       }))
       .where('id', '=', e.row.copy_relationship_id)
       .execute();
@@ -241,6 +249,15 @@ async function closeLots(
         .execute();
       lastId = lot.id;
     } else {
+      // The remainder keeps its share of the lot's last mark (the whole lot's value would overstate
+      // the portfolio until the next mark-to-market pass).
+      const restValue =
+        lot.current_value_usd === null
+          ? null
+          : new Decimal(lot.current_value_usd)
+              .times(rest.quantity)
+              .div(qty)
+              .toDecimalPlaces(6, Decimal.ROUND_HALF_UP);
       await tx
         .updateTable('trades')
         .set({
@@ -248,6 +265,8 @@ async function closeLots(
           entry_value_usd: usd(rest.entryValueUsd),
           fees_usd: usd(rest.feesUsd),
           gas_fee_usd: toWire(rest.gasFeeUsd),
+          current_value_usd: restValue === null ? null : toWire(restValue),
+          unrealized_pnl_usd: restValue === null ? null : usd(restValue.minus(usd(rest.entryValueUsd))),
         })
         .where('id', '=', lot.id)
         .where('entry_timestamp', '=', lot.entry_timestamp)

@@ -1,9 +1,18 @@
 // `polycopy worker`: claims trade_queue rows and executes them. Woken by LISTEN/NOTIFY the moment
 // ingest commits a fan-out; polls every second as the seed's fallback (a lost notification, or rows
 // whose retry time came). Any number of workers may run on any machines.
+//
+// A crash or a database blip must cost no follower a copy:
+// - a claim is a SHORT lease (WORKER_LEASE_MS, 5 s) renewed by a heartbeat every third of it while
+//   this worker lives, and every worker returns expired leases every second: a dead worker's rows
+//   are taken over within a few seconds, long before the copy's price has moved on;
+// - an attempt cut short by an error (the database went away mid-copy) is retried by this worker
+//   as soon as the database answers again — it re-reads the row under its own claim token and runs
+//   it again from where the row says it is (an order identity persisted means: look it up first) —
+//   instead of waiting out the lease;
+// - the LISTEN connection is replaced after a restart (queue-listener.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import pg from 'pg';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../observability/logger.ts';
 import { executeClaim, type ExecutionOutcome, type ExecutorDeps } from './execute-claim.ts';
@@ -11,10 +20,12 @@ import {
   cancelExpired,
   claimBatch,
   QUEUE_CHANNEL,
+  readOwnRow,
   recoverExpiredLeases,
   renewLeases,
   type QueueRow,
 } from './queue-claims.ts';
+import { QueueListener } from './queue-listener.ts';
 import { reconcileUnknownOutcomes } from './reconcile.ts';
 
 export interface WorkerOptions {
@@ -24,12 +35,17 @@ export interface WorkerOptions {
   readonly batchSize?: number;
   /** Rows executed at once. */
   readonly concurrency?: number;
+  /** Claim lease; renewed every third of it while the worker lives. Default 5 s. */
   readonly leaseMs?: number;
   readonly pollMs?: number;
-  /** How often this worker returns expired leases and cancels expired rows. */
+  /** How often this worker returns expired leases and cancels expired rows. Default 1 s. */
   readonly housekeepingMs?: number;
+  /** How long this worker keeps retrying a row of its own after errors before it lets go. 60 s. */
+  readonly ownRetryMs?: number;
   readonly onOutcome?: (row: QueueRow, outcome: ExecutionOutcome) => void;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class CopyWorker {
   readonly workerId: string;
@@ -38,9 +54,12 @@ export class CopyWorker {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly housekeepingMs: number;
-  private listener: pg.Client | undefined;
+  private readonly ownRetryMs: number;
+  private listener: QueueListener | undefined;
   private running = false;
   private wake: (() => void) | undefined;
+  /** A wake-up that came while the loop was busy: the next wait returns at once. */
+  private woken = false;
   private loopDone: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
   private readonly inFlight = new Map<string, string>();
@@ -53,9 +72,10 @@ export class CopyWorker {
     this.workerId = opts.workerId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.batchSize = opts.batchSize ?? 50;
     this.concurrency = opts.concurrency ?? 16;
-    this.leaseMs = opts.leaseMs ?? 30_000;
+    this.leaseMs = opts.leaseMs ?? 5_000;
     this.pollMs = opts.pollMs ?? 1_000;
-    this.housekeepingMs = opts.housekeepingMs ?? 5_000;
+    this.housekeepingMs = opts.housekeepingMs ?? 1_000;
+    this.ownRetryMs = opts.ownRetryMs ?? 60_000;
   }
 
   private get db(): Db {
@@ -66,21 +86,25 @@ export class CopyWorker {
     return this.deps.logger;
   }
 
+  /** Times the LISTEN connection was re-established after a loss. */
+  get listenRestored(): number {
+    return this.listener?.restored ?? 0;
+  }
+
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.listener = new pg.Client({
-      connectionString: this.opts.databaseUrl,
-      application_name: 'polycopy-worker-listen',
+    this.listener = new QueueListener({
+      databaseUrl: this.opts.databaseUrl,
+      channel: QUEUE_CHANNEL,
+      logger: this.logger,
+      onNotify: () => this.poke(),
+      // Notifications sent while LISTEN was down are lost: look at the queue now.
+      onRestored: () => this.poke(),
     });
-    this.listener.on('notification', () => this.wake?.());
-    this.listener.on('error', (err) =>
-      this.logger.warn({ err }, 'worker LISTEN connection error; polling continues'),
-    );
-    await this.listener.connect();
-    await this.listener.query(`LISTEN ${QUEUE_CHANNEL}`);
+    await this.listener.start();
     this.timers.push(setInterval(() => void this.housekeeping(), this.housekeepingMs));
-    this.timers.push(setInterval(() => void this.renew(), Math.max(1_000, Math.floor(this.leaseMs / 3))));
+    this.timers.push(setInterval(() => void this.renew(), Math.max(200, Math.floor(this.leaseMs / 3))));
     this.loopDone = this.loop();
     this.logger.info({ workerId: this.workerId }, 'copy worker started');
   }
@@ -89,17 +113,23 @@ export class CopyWorker {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.wake?.();
+    this.poke();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.loopDone;
     await this.reconciling;
-    await this.listener?.end().catch(() => undefined);
+    await this.listener?.stop();
     this.logger.info({ workerId: this.workerId }, 'copy worker stopped');
+  }
+
+  private poke(): void {
+    this.woken = true;
+    this.wake?.();
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
+      this.woken = false;
       let rows: QueueRow[] = [];
       try {
         rows = await claimBatch(this.db, {
@@ -114,6 +144,7 @@ export class CopyWorker {
         await this.runAll(rows);
         continue; // there may be more
       }
+      if (this.woken) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, this.pollMs);
         this.wake = () => {
@@ -135,24 +166,55 @@ export class CopyWorker {
       while (next < rows.length) {
         const row = rows[next++]!;
         try {
-          const outcome = await executeClaim(this.deps, row);
-          this.logger.debug(
-            { queueId: row.id, outcome: { ...outcome, order: undefined } },
-            'copy row finished',
-          );
-          this.opts.onOutcome?.(row, outcome);
-        } catch (err) {
-          // The row stays processing; its lease expires and another attempt looks the order up.
-          this.logger.error(
-            { err, queueId: row.id },
-            'copy execution crashed; the lease will return the row',
-          );
+          await this.runOwn(row);
         } finally {
           this.inFlight.delete(row.id);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.concurrency, rows.length) }, lane));
+  }
+
+  /**
+   * Runs a claimed row; after an error (database gone, connection reset) retries it while this
+   * worker still holds it, with a capped backoff, for up to ownRetryMs. Each retry re-reads the row
+   * under this claim's token, so it resumes from the row's real state: an identity persisted by the
+   * interrupted attempt makes the next one look the order up before anything is sent again.
+   */
+  private async runOwn(claimed: QueueRow): Promise<void> {
+    const token = claimed.celery_task_id!;
+    const giveUpAt = Date.now() + this.ownRetryMs;
+    let row: QueueRow | null = claimed;
+    for (let attempt = 0; ; attempt++) {
+      if (row) {
+        try {
+          const outcome = await executeClaim(this.deps, row);
+          this.logger.debug(
+            { queueId: row.id, outcome: { ...outcome, order: undefined } },
+            'copy row finished',
+          );
+          this.opts.onOutcome?.(row, outcome);
+          return;
+        } catch (err) {
+          this.logger.warn(
+            { err, queueId: claimed.id },
+            'copy attempt interrupted; retrying it while this worker holds the row',
+          );
+        }
+      }
+      if (Date.now() >= giveUpAt || (!this.running && attempt > 0)) {
+        // Let go: the lease returns the row to the queue, and the next attempt looks it up first.
+        this.logger.error({ queueId: claimed.id }, 'copy row still failing; leaving it to the lease');
+        return;
+      }
+      await sleep(Math.min(2_000, 100 * 2 ** Math.min(attempt, 5)));
+      try {
+        row = await readOwnRow(this.db, claimed.id, token);
+        if (!row) return; // finished by the interrupted attempt, or taken over after the lease ran out
+      } catch {
+        row = null; // the database is still away
+      }
+    }
   }
 
   private async renew(): Promise<void> {
@@ -176,26 +238,10 @@ export class CopyWorker {
           { rows: recovered.map((r) => r.id) },
           'returned rows with expired leases to the queue',
         );
-        this.wake?.();
+        this.poke();
       }
-      const expired = await cancelExpired(this.db);
-      if (expired.length > 0) {
-        await this.db
-          .updateTable('copy_decisions')
-          .set({
-            outcome: 'skipped',
-            reason: 'expired',
-            detail: 'the copy was not executed before it expired',
-            decided_at: new Date(),
-          })
-          .where(
-            'queue_id',
-            'in',
-            expired.map((r) => r.id),
-          )
-          .where('outcome', '=', 'queued')
-          .execute();
-      }
+      // Decisions of expired rows are written in the same statement (queue-claims.ts).
+      await cancelExpired(this.db);
     } catch (err) {
       this.logger.error({ err }, 'queue housekeeping failed');
     }

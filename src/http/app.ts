@@ -2,11 +2,18 @@
 // owns the liveness and readiness endpoints every role exposes.
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger.ts';
+import { routeNotFound } from './not-found.ts';
 
 export interface ReadinessCheck {
   name: string;
-  /** Resolves when healthy; throws (with a safe message) when not. */
-  check(): Promise<void>;
+  /** Resolves when healthy, optionally with details to show; throws (with a safe message) when not. */
+  check(): Promise<void | Record<string, unknown>>;
+  /**
+   * A dependency the process can work without (Redis: rate limits and caches fall back): when it
+   * fails /ready still answers 200, with status `degraded` and the check's error, so a load
+   * balancer does not take every API process out of rotation for it.
+   */
+  optional?: boolean;
 }
 
 export interface HttpAppOptions {
@@ -43,6 +50,9 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
         .send({ error: { code: 'bad_request', message: 'the request URL is malformed or too long' } });
     },
   }) as unknown as FastifyInstance;
+  // Paths no route serves (outside the API's own prefix too: /api/v2/..., a POST to a page) answer
+  // the API's JSON 404, never Fastify's default body.
+  app.setNotFoundHandler(routeNotFound);
   const startedAt = Date.now();
   let shuttingDown = false;
   app.addHook('onClose', async () => {
@@ -56,23 +66,25 @@ export function buildHttpApp(opts: HttpAppOptions): FastifyInstance {
     uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
   }));
 
-  // Readiness: every dependency answers. 503 while any does not, or while shutting down.
+  // Readiness: every required dependency answers. 503 while one does not, or while shutting down;
+  // 200 `degraded` while only an optional one (Redis) does not.
   app.get('/ready', async (_req, reply) => {
     const timeout = opts.checkTimeoutMs ?? 2000;
     const results = await Promise.all(
       opts.checks.map(async (c) => {
         try {
-          await withTimeout(c.check(), timeout);
-          return [c.name, { ok: true }] as const;
+          const details = await withTimeout(c.check(), timeout);
+          return [c.name, details ? { ok: true, details } : { ok: true }] as const;
         } catch (err) {
-          return [c.name, { ok: false, error: err instanceof Error ? err.message : String(err) }] as const;
+          const error = err instanceof Error ? err.message : String(err);
+          return [c.name, { ok: false, error, ...(c.optional ? { optional: true } : {}) }] as const;
         }
       }),
     );
-    const ready = !shuttingDown && results.every(([, r]) => r.ok);
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+    const failed = results.filter(([, r]) => !r.ok);
+    const ready = !shuttingDown && failed.every(([, r]) => 'optional' in r);
+    const status = !ready ? 'not_ready' : failed.length > 0 ? 'degraded' : 'ready';
+    return reply.code(ready ? 200 : 503).send({ status, checks: Object.fromEntries(results) });
   });
   return app;
 }

@@ -1,17 +1,21 @@
 // `polycopy ingest`: the one leader-fill detector of the platform.
 //
-// - Leadership: one active detector, held by a PostgreSQL advisory lock on a dedicated connection;
-//   a second process waits as standby and takes over when the first one's connection goes away.
+// - Leadership: one active detector (src/db/leadership.ts: an advisory lock on a dedicated
+//   connection); a second process waits as standby and takes over when the first one's connection
+//   goes away.
 // - Primary source: the RTDS activity stream, filtered on the watched wallets. Occurrence numbers
 //   (fill-key.ts) are scoped to one stream connection, so a reconnect that replays a transaction
 //   produces the same keys again and nothing is double counted.
-// - Gap closing: the Data API `/trades?user=…&takerOnly=false` for every followed wallet, from its
-//   checkpoint (minus an overlap) — on start, after every stream reconnect, and on a timer, which also
-//   makes it the fallback while the stream is down. A poll numbers occurrences over its whole window.
-//   It resumes from the checkpoint after a restart, but never from further back than maxLookbackMs
-//   (an outage longer than that leaves older fills to the analytics backfill); a wallet with no
-//   checkpoint starts initialLookbackMs back. Fills older than the copy TTL are recorded, not copied
+// - Chain (when a Polygon websocket RPC is configured, src/ingest/chain): OrderFilled logs of the
+//   exchanges filtered on the watched wallets, about one block behind, authoritative, caught up with
+//   eth_getLogs from a block checkpoint after every reconnect or restart.
+// - Gap closing: the Data API `/trades?user=…&takerOnly=false` for every followed wallet
+//   (data-api-poll.ts) — on start, after every stream reconnect, and on a timer, which also makes it
+//   the fallback while both streams are down. Fills older than the copy TTL are recorded, not copied
 //   (record-fill.ts skips them as `expired`).
+// - The feeds race: whichever brings a fill first records it and fans it out; the others only add
+//   their sighting (leader_fill_sightings). Feed health (feed-health.ts) says once when RTDS goes
+//   silent or falls behind the chain, and when it recovers.
 // - Stream backpressure: fills are read from the stream's bounded buffer with at most
 //   streamConcurrency recordings in flight. When recording falls behind and the buffer fills up,
 //   the stream drops new fills and reports the gap once caught up; the gap's wallets are re-polled
@@ -21,15 +25,20 @@
 // idempotently.
 import pg from 'pg';
 import type { Db } from '../db/client.ts';
-import { assignOccurrenceIndexes, OccurrenceCounter } from '../domain/fill-key.ts';
-import { Decimal } from '../domain/money.ts';
-import { pollStart } from '../domain/poll-window.ts';
+import { holdLeadership, type Leadership } from '../db/leadership.ts';
+import { OccurrenceCounter } from '../domain/fill-key.ts';
+import type { Decimal } from '../domain/money.ts';
 import type { Logger } from '../observability/logger.ts';
-import type { DataApiClient, DataTrade } from '../venue/polymarket/data-api-client.ts';
+import type { DataApiClient } from '../venue/polymarket/data-api-client.ts';
 import type { RtdsActivityStream, StreamedFill, StreamGap } from '../venue/polymarket/rtds-stream.ts';
+import type { ChainFeed } from './chain/chain-feed.ts';
+import { openChainSource, type ChainSourceOptions } from './chain/chain-source.ts';
+import { DataApiPoller } from './data-api-poll.ts';
+import { FeedHealth, type FeedSnapshot } from './feed-health.ts';
 import type { LeaderFill } from './leader-fill.ts';
 import type { MarketRulesCache } from './market-rules-cache.ts';
-import { recordLeaderFill, type RecordResult } from './record-fill.ts';
+import { LegGrouper } from './leg-grouper.ts';
+import { recordLeaderOrder, type RecordResult } from './record-fill.ts';
 import { loadWatchedWallets, type WatchedWallets } from './watched-wallets.ts';
 
 export const INGEST_LOCK_KEY = 7_042_001;
@@ -42,6 +51,8 @@ export interface DetectorOptions {
   readonly dataApi: DataApiClient;
   readonly marketRules: MarketRulesCache;
   readonly copyTtlMs: number;
+  /** A paper account's starting cash, for sizing copies from a balance (PAPER_STARTING_BALANCE_USD). */
+  readonly paperStartingBalanceUsd?: Decimal;
   /** Data API poll period per followed wallet. */
   readonly pollIntervalMs?: number;
   /** How far before a checkpoint a poll starts again (late-indexed fills). */
@@ -53,91 +64,116 @@ export interface DetectorOptions {
   /** Stream fills being recorded at once; beyond it the stream buffers, then marks a gap. */
   readonly streamConcurrency?: number;
   readonly standbyRetryMs?: number;
+  /** The chain feed (POLYGON_WS_URL); without it, detection rests on RTDS and the Data API. */
+  readonly chain?: ChainSourceOptions;
+  /** RTDS this far behind the chain, or silent this long, is degraded (INGEST_RTDS_MAX_LAG_MS). */
+  readonly rtdsMaxLagMs?: number;
   readonly onRecorded?: (fill: LeaderFill, result: RecordResult) => void;
+  /**
+   * How long the legs of one leader order gather before one copy of them is made
+   * (INGEST_LEG_WINDOW_MS, default 25 ms; 0: every stream fill alone). src/ingest/leg-grouper.ts.
+   */
+  readonly legWindowMs?: number;
 }
 
 export class LeaderFillDetector {
-  private lockClient: pg.Client | undefined;
+  private leadership: Leadership | undefined;
   private listenClient: pg.Client | undefined;
   private stream: RtdsActivityStream | undefined;
+  private chain: ChainFeed | undefined;
+  private readonly poller: DataApiPoller;
+  readonly health: FeedHealth;
   private counter = new OccurrenceCounter();
   /** The stream connection the counter numbers occurrences for (see fill-key.ts). */
   private counterConnection = -1;
   private watched: WatchedWallets = { followed: new Set(), all: new Set() };
   private timers: NodeJS.Timeout[] = [];
   private running = false;
-  private leader = false;
   private polling: Promise<void> | undefined;
   private consuming: Promise<void> | undefined;
   private readonly gapPolls = new Set<Promise<void>>();
+  /** Stream fills of one leader order (same tx, wallet, token, side), recorded as one copy. */
+  private readonly legs: LegGrouper<RecordResult | null>;
   /** Fills recorded, by source: the health endpoint and tests read it. */
   readonly stats = {
     recorded: 0,
     duplicates: 0,
     rtds: 0,
     dataApi: 0,
+    chain: 0,
+    /** Fills flagged by chain reorgs (their chain logs removed). */
+    reorgFlagged: 0,
     errors: 0,
     /** Stream gaps (fills dropped while recording was behind) and the fills they held. */
     streamGaps: 0,
     streamDropped: 0,
   };
 
-  constructor(private readonly opts: DetectorOptions) {}
+  constructor(private readonly opts: DetectorOptions) {
+    this.legs = new LegGrouper(opts.legWindowMs ?? 25, (legs, firstSeenAt) =>
+      this.recordOrder(legs, firstSeenAt),
+    );
+    this.poller = new DataApiPoller({
+      db: opts.db,
+      dataApi: opts.dataApi,
+      logger: opts.logger,
+      record: (fill) => this.record(fill),
+      ...(opts.pollOverlapMs !== undefined ? { pollOverlapMs: opts.pollOverlapMs } : {}),
+      ...(opts.initialLookbackMs !== undefined ? { initialLookbackMs: opts.initialLookbackMs } : {}),
+      ...(opts.maxLookbackMs !== undefined ? { maxLookbackMs: opts.maxLookbackMs } : {}),
+    });
+    this.health = new FeedHealth({
+      db: opts.db,
+      logger: opts.logger,
+      rtdsMaxLagMs: opts.rtdsMaxLagMs ?? 10_000,
+      probes: {
+        rtds: () => ({
+          connected: this.stream?.state === 'connected',
+          lastMessageAt: this.stream?.lastMessageAt ?? null,
+        }),
+        ...(opts.chain ? { chain: () => this.chain?.state ?? NOT_CONNECTED } : {}),
+        dataApi: () => ({ ok: this.poller.ok, lastPollAt: this.poller.lastPollAt }),
+      },
+    });
+  }
+
+  /** Every feed's state as this process sees it (meaningful on the active detector). */
+  feeds(): FeedSnapshot[] {
+    return this.health.snapshot();
+  }
 
   get isLeader(): boolean {
-    return this.leader;
+    return this.leadership?.isLeader ?? false;
   }
 
   /** Epoch ms when this process became the active detector, or null while standing by. */
-  leaderSince: number | null = null;
-
-  get lastStreamMessageAt(): number | null {
-    return this.stream?.lastMessageAt ?? null;
+  get leaderSince(): number | null {
+    return this.leadership?.leaderSince ?? null;
   }
 
+  /** Starts leadership attempts; resolves once this process leads (or is stopped). */
   async start(): Promise<void> {
     this.running = true;
-    await this.tryLead();
-  }
-
-  private async tryLead(): Promise<void> {
-    while (this.running && !this.leader) {
-      const client = new pg.Client({
-        connectionString: this.opts.databaseUrl,
-        application_name: 'polycopy-ingest-lock',
-      });
-      // Until it holds the lock (when the handler below takes over), a dropped connection is only a
-      // failed attempt: without a listener, pg would raise it as an uncaught exception.
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
-          INGEST_LOCK_KEY,
-        ]);
-        if (r.rows[0]?.ok) {
-          this.lockClient = client;
-          client.on('error', (err) => {
-            // Losing the lock connection means losing leadership: stop and stand by again.
-            this.opts.logger.error({ err }, 'ingest lock connection lost; stepping down');
-            void this.stepDown().then(() => this.tryLead());
-          });
-          this.leader = true;
-          this.leaderSince = Date.now();
+    this.leadership = holdLeadership({
+      name: 'ingest',
+      lockKey: INGEST_LOCK_KEY,
+      databaseUrl: this.opts.databaseUrl,
+      logger: this.opts.logger,
+      ...(this.opts.standbyRetryMs !== undefined ? { standbyRetryMs: this.opts.standbyRetryMs } : {}),
+      lead: async () => {
+        try {
           await this.lead();
-          return;
+        } catch (err) {
+          await this.stepDown();
+          throw err;
         }
-        await client.end();
-      } catch (err) {
-        this.opts.logger.warn({ err }, 'ingest could not check leadership');
-        await client.end().catch(() => undefined);
-      }
-      this.opts.logger.info('another ingest process is active; standing by');
-      await new Promise((r) => setTimeout(r, this.opts.standbyRetryMs ?? 5_000));
-    }
+        return () => this.stepDown();
+      },
+    });
+    await this.leadership.whenLeading();
   }
 
   private async lead(): Promise<void> {
-    this.opts.logger.info('ingest is the active detector');
     this.watched = await loadWatchedWallets(this.opts.db);
     this.listenClient = new pg.Client({
       connectionString: this.opts.databaseUrl,
@@ -166,7 +202,30 @@ export class LeaderFillDetector {
     });
     this.consuming = this.consume(stream);
     this.timers.push(setInterval(() => void this.pollAll(), this.opts.pollIntervalMs ?? 15_000));
+    await this.startChain();
+    this.timers.push(setInterval(() => void this.health.check(), 1_000));
+    this.timers.push(
+      setInterval(
+        () =>
+          void this.health
+            .persist()
+            .catch((err: unknown) => this.opts.logger.debug({ err }, 'feed state not saved')),
+        5_000,
+      ),
+    );
     await this.pollAll();
+  }
+
+  private async startChain(): Promise<void> {
+    if (!this.opts.chain) return;
+    this.chain = openChainSource(this.opts.chain, {
+      db: this.opts.db,
+      logger: this.opts.logger.child({ feed: 'chain' }),
+      marketRules: this.opts.marketRules,
+      record: (fill) => this.record(fill),
+      onReorg: (flagged) => (this.stats.reorgFlagged += flagged),
+    });
+    await this.chain.start(this.watched.all);
   }
 
   private async refreshWatched(): Promise<void> {
@@ -177,6 +236,7 @@ export class LeaderFillDetector {
         'watched wallets',
       );
       this.stream?.setWallets(this.watched.all);
+      await this.chain?.setWallets(this.watched.all);
     } catch (err) {
       this.opts.logger.warn({ err }, 'refreshing the watched wallets failed');
     }
@@ -217,8 +277,8 @@ export class LeaderFillDetector {
     await this.polling?.catch(() => undefined);
     try {
       for (const wallet of gap.wallets) {
-        if (!this.running || !this.leader) return;
-        if (this.watched.followed.has(wallet)) await this.pollWallet(wallet, gap.earliestFillAtMs);
+        if (!this.running || !this.isLeader) return;
+        if (this.watched.followed.has(wallet)) await this.poller.pollWallet(wallet, gap.earliestFillAtMs);
       }
     } catch (err) {
       // The timer's next poll still covers the gap from the checkpoint.
@@ -240,7 +300,7 @@ export class LeaderFillDetector {
       price: f.price,
       size: f.size,
     });
-    await this.record({
+    await this.legs.add({
       txHash: f.transactionHash,
       wallet: f.wallet,
       assetId: f.asset,
@@ -259,24 +319,49 @@ export class LeaderFillDetector {
     });
   }
 
+  /** A fill from a poll or the chain feed: recorded (and copied) on its own, at once. */
   private async record(fill: LeaderFill): Promise<void> {
+    await this.recordOrder([fill]);
+  }
+
+  /**
+   * Records the legs of one leader order and fans out one copy of them (recordLeaderOrder); one
+   * result per leg, null when nothing was recorded (unknown token, an error: logged and counted).
+   */
+  private async recordOrder(legs: LeaderFill[], firstSeenAt?: Date): Promise<Array<RecordResult | null>> {
+    const first = legs[0]!;
     try {
-      const rules = await this.opts.marketRules.get(fill.assetId);
+      const rules = await this.opts.marketRules.get(first.assetId);
       if (!rules) {
-        this.opts.logger.warn({ asset: fill.assetId }, 'fill for an unknown token; not recorded');
-        return;
+        this.opts.logger.warn({ asset: first.assetId }, 'fill for an unknown token; not recorded');
+        return legs.map(() => null);
       }
-      const result = await recordLeaderFill(this.opts.db, fill, rules, { copyTtlMs: this.opts.copyTtlMs });
-      if (result.status === 'recorded') {
-        this.stats.recorded += 1;
-        if (fill.source === 'rtds') this.stats.rtds += 1;
-        else this.stats.dataApi += 1;
-      } else this.stats.duplicates += 1;
-      this.opts.onRecorded?.(fill, result);
+      const results = await recordLeaderOrder(this.opts.db, legs, rules, {
+        copyTtlMs: this.opts.copyTtlMs,
+        ...(firstSeenAt ? { detectedAt: firstSeenAt } : {}),
+        ...(this.opts.paperStartingBalanceUsd
+          ? { paperStartingBalanceUsd: this.opts.paperStartingBalanceUsd }
+          : {}),
+      });
+      legs.forEach((fill, i) => this.noteRecorded(fill, results[i]!));
+      return results;
     } catch (err) {
-      this.stats.errors += 1;
-      this.opts.logger.error({ err, tx: fill.txHash }, 'recording a leader fill failed');
+      this.stats.errors += legs.length;
+      this.opts.logger.error({ err, tx: first.txHash, legs: legs.length }, 'recording a leader fill failed');
+      return legs.map(() => null);
     }
+  }
+
+  private noteRecorded(fill: LeaderFill, result: RecordResult): void {
+    if (result.status === 'recorded') {
+      this.stats.recorded += 1;
+      if (fill.source === 'rtds') this.stats.rtds += 1;
+      else if (fill.source === 'chain') this.stats.chain += 1;
+      else this.stats.dataApi += 1;
+    } else this.stats.duplicates += 1;
+    if (fill.source === 'rtds' || fill.source === 'chain' || fill.source === 'data_api')
+      this.health.onSighting(fill.source, result.fillKey, result.status === 'recorded');
+    this.opts.onRecorded?.(fill, result);
   }
 
   /** Polls every followed wallet once; concurrent calls share one run. */
@@ -285,7 +370,7 @@ export class LeaderFillDetector {
       try {
         for (const wallet of this.watched.followed) {
           if (!this.running) return;
-          await this.pollWallet(wallet);
+          await this.poller.pollWallet(wallet);
         }
       } finally {
         this.polling = undefined;
@@ -294,85 +379,13 @@ export class LeaderFillDetector {
     return this.polling;
   }
 
-  /** Polls one wallet from its checkpoint (or `from`, a stream gap's start, if earlier). */
-  private async pollWallet(wallet: string, from?: number): Promise<void> {
-    const db = this.opts.db;
-    const cp = await db
-      .selectFrom('ingest_checkpoints')
-      .select('last_fill_at')
-      .where('source', '=', 'data_api')
-      .where('wallet_address', '=', wallet)
-      .executeTakeFirst();
-    const since = pollStart({
-      now: Date.now(),
-      checkpointMs: cp?.last_fill_at.getTime() ?? null,
-      gapFromMs: from ?? null,
-      overlapMs: this.opts.pollOverlapMs ?? 120_000,
-      initialLookbackMs: this.opts.initialLookbackMs ?? 60_000,
-      maxLookbackMs: this.opts.maxLookbackMs ?? 3_600_000,
-    });
-    const window: DataTrade[] = [];
-    try {
-      for await (const page of this.opts.dataApi.iterateTrades({ user: wallet, takerOnly: false }, 500)) {
-        for (const t of page) if (t.timestamp * 1000 >= since) window.push(t);
-        const oldest = page[page.length - 1];
-        if (!oldest || oldest.timestamp * 1000 < since) break;
-      }
-    } catch (err) {
-      this.opts.logger.warn({ err, wallet }, 'Data API poll failed; will retry');
-      return;
-    }
-    // Oldest first, so occurrence numbers follow the order the fills happened in a transaction.
-    window.reverse();
-    let newest = cp?.last_fill_at.getTime() ?? 0;
-    for (const t of assignOccurrenceIndexes(
-      window
-        .filter((t) => t.proxyWallet.toLowerCase() === wallet && t.transactionHash)
-        .map((t) => ({ ...t, txHash: t.transactionHash!, wallet, assetId: t.asset })),
-    )) {
-      await this.record({
-        txHash: t.txHash,
-        wallet,
-        assetId: t.asset,
-        conditionId: t.conditionId,
-        side: t.side,
-        price: new Decimal(t.price),
-        size: new Decimal(t.size),
-        occurrence: t.occurrence,
-        outcome: t.outcome || null,
-        outcomeIndex: t.outcomeIndex,
-        marketSlug: t.slug || null,
-        eventSlug: t.eventSlug || null,
-        title: t.title || null,
-        filledAt: new Date(t.timestamp * 1000),
-        source: 'data_api',
-      });
-      newest = Math.max(newest, t.timestamp * 1000);
-    }
-    this.opts.logger.debug(
-      { wallet, fills: window.length, since: new Date(since).toISOString() },
-      'Data API poll',
-    );
-    if (newest > 0) {
-      await db
-        .insertInto('ingest_checkpoints')
-        .values({ source: 'data_api', wallet_address: wallet, last_fill_at: new Date(newest) })
-        .onConflict((oc) =>
-          oc
-            .columns(['source', 'wallet_address'])
-            .doUpdateSet({ last_fill_at: new Date(newest), updated_at: new Date() }),
-        )
-        .execute();
-    }
-  }
-
   private async stepDown(): Promise<void> {
-    this.leader = false;
-    this.leaderSince = null;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.stream?.close().catch(() => undefined);
     this.stream = undefined;
+    await this.chain?.stop().catch(() => undefined);
+    this.chain = undefined;
     // Fills already read from the stream finish recording, and gap polls end, before the
     // connections go.
     await this.consuming;
@@ -380,13 +393,20 @@ export class LeaderFillDetector {
     await Promise.all(this.gapPolls);
     await this.listenClient?.end().catch(() => undefined);
     this.listenClient = undefined;
-    await this.lockClient?.end().catch(() => undefined);
-    this.lockClient = undefined;
   }
 
   async stop(): Promise<void> {
     this.running = false;
     await this.polling?.catch(() => undefined);
-    await this.stepDown();
+    await this.leadership?.stop();
   }
 }
+
+// Before the chain feed starts (this process not yet leading): connecting, not down.
+const NOT_CONNECTED = {
+  connected: false,
+  lastMessageAt: null,
+  head: null,
+  headTimeMs: null,
+  downSince: null,
+} as const;

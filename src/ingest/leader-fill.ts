@@ -22,4 +22,9 @@ export interface LeaderFill {
   /** When the fill happened (venue time). */
   readonly filledAt: Date;
   readonly source: FillSource;
+  /** Where the chain carried it (chain feed only): block and log index. */
+  readonly blockNumber?: bigint | null;
+  readonly logIndex?: number | null;
+  /** When this feed brought it (default: the recording's clock). */
+  readonly seenAt?: Date;
 }

@@ -2,56 +2,46 @@
 //   leader_fills (unique fill key: a second sighting is a no-op) → trades (is_copy_trade=false)
 //   → per relationship of the leader (active or paused): a copy_decisions row, and a trade_queue row
 //     for the ones that pass the filters and sizing → NOTIFY the workers (delivered at commit).
-// Filters, sizing and skip reasons are the pure domain rules; this file only gathers their inputs
-// in one query per fill (not one per follower) and writes their results in bulk.
+// Each follower's decision is decideCopy() (src/domain/decide-copy.ts, through fan-out-decision.ts):
+// the one pure rule the backtest also runs. This file only gathers its inputs in one query per fill
+// (not one per follower) and writes the results in bulk.
 import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import { withAsyncCommitTransaction } from '../db/client.ts';
+import { SETTING_COLUMN_LIST } from '../db/relationship-settings.ts';
 import { fillKey } from '../domain/fill-key.ts';
-import { sizeBuyCopy, sizeSellCopy } from '../domain/copy-sizing.ts';
-import { compileMarketFilter } from '../domain/market-filter.ts';
+import { combineLegs } from '../domain/leader-order-legs.ts';
+import { SNAPSHOT_MAX_AGE_MS } from '../domain/decide-copy.ts';
+import type { MarketCategory } from '../domain/market-categories.ts';
 import { sharesAfter } from '../domain/analytics/position-replay.ts';
 import { Decimal, toWire, ZERO } from '../domain/money.ts';
 import type { MarketRules } from '../domain/order-rules.ts';
-import { reasonMessage, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
-import { effectiveUserLimits, isSubscriptionTier, queuePriority } from '../domain/tiers.ts';
+import type { CopyOutcomeReason } from '../domain/skip-reasons.ts';
+import { queuePriority } from '../domain/tiers.ts';
+import { publishFanOutSkips } from '../events/engine-events.ts';
 import { QUEUE_CHANNEL } from '../execution/queue-claims.ts';
 import { outcomeUnknown } from '../execution/unsettled-rows.ts';
+import { decideForFollower, sizesFromBalance, tierOf, type FanOutRow } from './fan-out-decision.ts';
 import type { LeaderFill } from './leader-fill.ts';
+import { loadFunds, loadLeaderPortfolio } from './sizing-inputs.ts';
 
 export interface FanOutOptions {
   /** How long a queued copy stays executable; a copy later than this is worse than none. */
   copyTtlMs: number;
-  /** Clock for detected_at (injectable for tests). */
+  /** Clock for detected_at and every decision (injectable for tests). */
   now?: () => Date;
+  /** A paper account's cash before its first entry (PAPER_STARTING_BALANCE_USD); default 10,000. */
+  paperStartingBalanceUsd?: Decimal;
 }
+
+/** The fill's market as the fan-out sees it: trading rules and, when known, its categories. */
+export type FanOutMarket = MarketRules & { readonly categories?: readonly MarketCategory[] };
+
+const DEFAULT_PAPER_BALANCE = new Decimal(10_000);
 
 export type RecordResult =
   | { status: 'duplicate'; fillKey: string }
   | { status: 'recorded'; fillKey: string; tradeId: string; queued: number; skipped: number };
-
-interface RelationshipRow {
-  id: string;
-  user_id: string;
-  status: 'active' | 'paused' | 'stopped';
-  mode: 'live' | 'paper';
-  proportionality_factor: string;
-  max_investment_per_trade_usd: string;
-  max_total_exposure_usd: string;
-  min_trade_size_usd: string | null;
-  max_slippage_percent: string;
-  allowed_markets: string[] | null;
-  excluded_markets: string[] | null;
-  user_active: boolean;
-  subscription_tier: string;
-  max_followed_traders: number;
-  max_daily_trades: number;
-  max_trade_size_usd: string;
-  user_max_total_exposure_usd: string;
-  rel_exposure: string;
-  user_exposure: string;
-  attributed_shares: string;
-}
 
 interface Decision {
   relId: string;
@@ -93,12 +83,28 @@ const positionLabel = (outcomeIndex: number | null): 'YES' | 'NO' => (outcomeInd
 export async function recordLeaderFill(
   db: Db,
   fill: LeaderFill,
-  market: MarketRules,
+  market: FanOutMarket,
   opts: FanOutOptions,
 ): Promise<RecordResult> {
-  const key = fillKey(fill);
-  const wallet = fill.wallet.toLowerCase();
+  return (await recordLeaderOrder(db, [fill], market, opts))[0]!;
+}
+
+/**
+ * Records the legs of one leader order (src/domain/leader-order-legs.ts; one fill is an order of
+ * one leg) and fans out ONE copy of them: every new leg is recorded as recordLeaderFill records a
+ * fill, and the followers' decisions and queue rows are made once, for the combined size at the
+ * legs' average price, under the first new leg's key. Legs already recorded (a second sighting)
+ * are left out of the combined size, so a leg that arrives twice is never copied twice. Returns
+ * one result per leg, in order; the fan-out's counts are on the leg that carries the copy.
+ */
+export async function recordLeaderOrder(
+  db: Db,
+  legs: readonly LeaderFill[],
+  market: FanOutMarket,
+  opts: FanOutOptions & { detectedAt?: Date },
+): Promise<RecordResult[]> {
   const now = opts.now?.() ?? new Date();
+  const detectedAt = opts.detectedAt ?? now;
   // The commit does not wait for the disk (withAsyncCommitTransaction): a copy cannot start before
   // this commit, so its flush is on every copy's critical path. Losing it in a database crash is
   // harmless: the fill key, the queue rows and any ingest checkpoint written after it go together
@@ -106,21 +112,74 @@ export async function recordLeaderFill(
   // can have been sent, because a copy's admission commits synchronously before sending, which
   // flushes this commit first.
   return withAsyncCommitTransaction(db, async (tx) => {
-    // One statement: the fill's key (a second sighting inserts nothing and stops here), the leader
-    // fill in trades, and the trader's last trade time. Round trips are most of this transaction's
-    // time, and a copy cannot start before it commits.
-    const notional = fill.price.times(fill.size);
-    const { rows: recorded } = await sql<{ id: string }>`
+    const results: RecordResult[] = [];
+    const fresh: Array<{ fill: LeaderFill; key: string; tradeId: string }> = [];
+    for (const fill of legs) {
+      const key = fillKey(fill);
+      const tradeId = fresh.some((f) => f.key === key) ? null : await insertLeg(tx, fill, key, detectedAt);
+      if (tradeId === null) results.push({ status: 'duplicate', fillKey: key });
+      else {
+        fresh.push({ fill, key, tradeId });
+        results.push({ status: 'recorded', fillKey: key, tradeId, queued: 0, skipped: 0 });
+      }
+    }
+    if (fresh.length === 0) return results;
+    const lead = fresh[0]!;
+    const order = fresh.length === 1 ? lead.fill : { ...lead.fill, ...combineLegs(fresh.map((f) => f.fill)) };
+    const counts = await fanOut(
+      tx,
+      order,
+      lead,
+      fresh.map((f) => f.key),
+      market,
+      opts,
+      now,
+      detectedAt,
+    );
+    results[results.findIndex((r) => r.fillKey === lead.key)] = {
+      status: 'recorded',
+      fillKey: lead.key,
+      tradeId: lead.tradeId,
+      ...counts,
+    };
+    return results;
+  });
+}
+
+/**
+ * One statement: the leg's key (a second sighting inserts nothing: null), the leader fill in trades,
+ * and the trader's last trade time. Round trips are most of the fan-out transaction's time, and a
+ * copy cannot start before it commits.
+ */
+async function insertLeg(tx: Tx, fill: LeaderFill, key: string, now: Date): Promise<string | null> {
+  const wallet = fill.wallet.toLowerCase();
+  const notional = fill.price.times(fill.size);
+  const block = fill.blockNumber == null ? null : fill.blockNumber.toString();
+  const logIndex = fill.logIndex ?? null;
+  const { rows: recorded } = await sql<{ id: string }>`
       WITH lf AS (
         INSERT INTO leader_fills (fill_key, trader_wallet_address, transaction_hash, asset_id, condition_id,
                                   side, price, size, occurrence, outcome, outcome_index, market_slug,
-                                  event_slug, market_title, filled_at, detected_at, source)
+                                  event_slug, market_title, filled_at, detected_at, source, block_number, log_index)
         VALUES (${key}, ${wallet}, ${fill.txHash.toLowerCase()}, ${fill.assetId}, ${fill.conditionId.toLowerCase()},
                 ${fill.side}, ${toWire(fill.price)}::numeric, ${toWire(fill.size)}::numeric, ${fill.occurrence},
                 ${fill.outcome}, ${fill.outcomeIndex}, ${fill.marketSlug}, ${fill.eventSlug}, ${fill.title},
-                ${fill.filledAt}, ${now}, ${fill.source})
+                ${fill.filledAt}, ${now}, ${fill.source}, ${block}::bigint, ${logIndex}::int)
         ON CONFLICT (fill_key) DO NOTHING
         RETURNING fill_key
+      ), seen AS (
+        -- When this feed brought the fill (its first time only); the feed of the insert above won.
+        -- A chain log mined again after a reorg clears the removal.
+        INSERT INTO leader_fill_sightings (fill_key, feed, seen_at, block_number, log_index)
+        VALUES (${key}, ${fill.source}, ${fill.seenAt ?? now}, ${block}::bigint, ${logIndex}::int)
+        ON CONFLICT (fill_key, feed) DO UPDATE
+          SET removed_at = NULL, block_number = EXCLUDED.block_number, log_index = EXCLUDED.log_index
+          WHERE leader_fill_sightings.removed_at IS NOT NULL
+      ), pos AS (
+        -- A fill another feed brought first learns where the chain carried it.
+        UPDATE leader_fills SET block_number = ${block}::bigint, log_index = ${logIndex}::int, reorged_at = NULL
+         WHERE fill_key = ${key} AND ${block !== null} AND NOT EXISTS (SELECT 1 FROM lf)
+           AND (log_index IS NULL OR reorged_at IS NOT NULL OR block_number <> ${block}::bigint)
       ), t AS (
         INSERT INTO trades (original_tx_hash, trader_wallet_address, is_copy_trade, market_id, market_name,
                             position, entry_price, quantity, entry_value_usd, status, entry_timestamp,
@@ -138,34 +197,53 @@ export async function recordLeaderFill(
          WHERE wallet_address = ${wallet} AND EXISTS (SELECT 1 FROM lf)
       )
       SELECT id FROM t`.execute(tx);
-    const trade = recorded[0];
-    if (!trade) return { status: 'duplicate', fillKey: key };
+  return recorded[0]?.id ?? null;
+}
 
-    // The leader's position in this asset before this fill, replayed from the fills we recorded the
-    // way analytics replays it (a sale never takes the position below zero: a leader may sell shares
-    // bought before tracking began). It can still understate the truth; then the sold fraction caps
-    // at 1, i.e. the follower sells everything it holds from this leader in the asset.
-    const leaderBefore = fill.side === 'SELL' ? await leaderPositionBefore(tx, wallet, fill, key) : ZERO;
+/**
+ * Every follower's decision about `fill` (one leg, or the legs' combined order) and the queue rows,
+ * written under the key of the leg that carries the copy (`lead`). `legKeys`: every leg recorded in
+ * this transaction, none of which counts in the leader's position before the order.
+ */
+async function fanOut(
+  tx: Tx,
+  fill: LeaderFill,
+  lead: { key: string; tradeId: string },
+  legKeys: readonly string[],
+  market: FanOutMarket,
+  opts: FanOutOptions,
+  now: Date,
+  detectedAt: Date,
+): Promise<{ queued: number; skipped: number }> {
+  const key = lead.key;
+  const trade = { id: lead.tradeId };
+  const wallet = fill.wallet.toLowerCase();
 
-    // Everything sizing needs, for every follower, in one query. Exposure is at cost: open copy
-    // positions plus BUY copies still in the queue (so two quick fills cannot both use the same room).
-    const { rows: rels } = await sql<RelationshipRow>`
-      SELECT cr.id, cr.user_id, cr.status, cr.mode, cr.proportionality_factor, cr.max_investment_per_trade_usd,
-             cr.max_total_exposure_usd, cr.min_trade_size_usd, cr.max_slippage_percent,
-             cr.allowed_markets, cr.excluded_markets,
+  // The leader's position in this asset before this fill, replayed from the fills we recorded the
+  // way analytics replays it (a sale never takes the position below zero: a leader may sell shares
+  // bought before tracking began). It can still understate the truth; then the sold fraction caps
+  // at 1, i.e. the follower sells everything it holds from this leader in the asset.
+  const leaderBefore = fill.side === 'SELL' ? await leaderPositionBefore(tx, wallet, fill, legKeys) : ZERO;
+
+  // Everything sizing needs, for every follower, in one query. Exposure is at cost: open copy
+  // positions plus BUY copies still in the queue (so two quick fills cannot both use the same room);
+  // dust (polycopy_is_dust, migration 0115) is no position and takes no room.
+  const { rows: rels } = await sql<FanOutRow>`
+      SELECT cr.id, cr.user_id, cr.status, cr.mode, cr.pause_reason, cr.total_pnl_usd,
+             ${sql.raw(SETTING_COLUMN_LIST.map((c) => `cr.${c}`).join(', '))},
              u.is_active AS user_active, u.subscription_tier, u.max_followed_traders, u.max_daily_trades,
              u.max_trade_size_usd, u.max_total_exposure_usd AS user_max_total_exposure_usd,
              re.exposure AS rel_exposure, ue.exposure AS user_exposure, sh.shares AS attributed_shares
       FROM copy_relationships cr
       JOIN users u ON u.id = cr.user_id
       CROSS JOIN LATERAL (
-        SELECT COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.copy_relationship_id = cr.id), 0)
+        SELECT COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE NOT polycopy_is_dust(p.shares) AND p.copy_relationship_id = cr.id), 0)
              + COALESCE((SELECT SUM(q.notional_usd) FROM trade_queue q
                           WHERE q.copy_relationship_id = cr.id AND q.side = 'BUY'
                             AND ${UNSETTLED_Q}), 0) AS exposure
       ) re
       CROSS JOIN LATERAL (
-        SELECT COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE p.user_id = cr.user_id), 0)
+        SELECT COALESCE((SELECT SUM(p.cost_usd) FROM copy_positions p WHERE NOT polycopy_is_dust(p.shares) AND p.user_id = cr.user_id), 0)
              + COALESCE((SELECT SUM(q.notional_usd) FROM trade_queue q
                           WHERE q.user_id = cr.user_id AND q.side = 'BUY'
                             AND ${UNSETTLED_Q}), 0) AS exposure
@@ -180,141 +258,51 @@ export async function recordLeaderFill(
       WHERE cr.trader_wallet_address = ${wallet} AND cr.status IN ('active', 'paused')
       ORDER BY cr.id`.execute(tx);
 
-    const decisions: Decision[] = [];
-    const decisionRow = (d: Decision) => ({
-      rel: d.relId,
-      user_id: d.userId,
-      outcome: d.reason === null ? 'queued' : 'skipped',
-      reason: d.reason,
-      detail: d.detail,
-      decided_at: d.reason === null ? null : now.toISOString(),
-    });
-    const queueRows: QueueInsert[] = [];
-    const expiresAt = new Date(now.getTime() + opts.copyTtlMs);
-    // A fill first seen after the copy TTL (a Data API poll resuming from its checkpoint after a
-    // restart or an outage, a stream backlog) is history: it is recorded — the leader's position and
-    // the analytics need it — but copying it now, at today's prices, is worse than not copying.
-    const ageMs = now.getTime() - fill.filledAt.getTime();
-    const stale =
-      ageMs > opts.copyTtlMs
-        ? `the fill is ${Math.round(ageMs / 1000)} s old, past the copy TTL of ${Math.round(opts.copyTtlMs / 1000)} s: recorded, not copied`
-        : null;
-    const marketRef = {
-      conditionId: fill.conditionId,
-      marketSlug: fill.marketSlug,
-      eventSlug: fill.eventSlug,
-    };
-
-    for (const r of rels) {
-      const skipWith = (reason: CopyOutcomeReason, detail?: string) =>
-        decisions.push({
-          relId: r.id,
-          userId: r.user_id,
-          reason,
-          detail: detail ?? reasonMessage(reason),
-        });
-      if (stale) {
-        skipWith('expired', stale);
-        continue;
-      }
-      if (!r.user_active) {
-        skipWith('user_inactive');
-        continue;
-      }
-      if (r.status === 'paused') {
-        skipWith('relationship_paused');
-        continue;
-      }
-      const filter = compileMarketFilter(r.allowed_markets, r.excluded_markets).check(marketRef);
-      if (!filter.ok) {
-        skipWith(filter.reason, filter.detail);
-        continue;
-      }
-      const tier = isSubscriptionTier(r.subscription_tier) ? r.subscription_tier : 'free';
-      let shares: Decimal;
-      let copyNotional: Decimal;
-      if (fill.side === 'BUY') {
-        const limits = effectiveUserLimits({
-          subscriptionTier: tier,
-          maxFollowedTraders: r.max_followed_traders,
-          maxDailyTrades: r.max_daily_trades,
-          maxTradeSizeUsd: new Decimal(r.max_trade_size_usd),
-          maxTotalExposureUsd: new Decimal(r.user_max_total_exposure_usd),
-        });
-        const capPrice = Decimal.min(
-          fill.price.times(new Decimal(1).plus(new Decimal(r.max_slippage_percent).div(100))),
-          new Decimal(1).minus(market.tickSize),
-        );
-        const sized = sizeBuyCopy({
-          leaderPrice: fill.price,
-          leaderSize: fill.size,
-          proportionalityFactor: new Decimal(r.proportionality_factor),
-          relationship: {
-            maxInvestmentPerTradeUsd: new Decimal(r.max_investment_per_trade_usd),
-            maxTotalExposureUsd: new Decimal(r.max_total_exposure_usd),
-            minTradeSizeUsd: r.min_trade_size_usd === null ? null : new Decimal(r.min_trade_size_usd),
-            exposureUsd: new Decimal(r.rel_exposure),
-          },
-          user: {
-            maxTradeSizeUsd: limits.maxTradeSizeUsd,
-            maxTotalExposureUsd: limits.maxTotalExposureUsd,
-            exposureUsd: new Decimal(r.user_exposure),
-          },
-          market,
-          capPrice: capPrice.gt(fill.price) ? capPrice : fill.price,
-        });
-        if (sized.kind === 'skip') {
-          skipWith(sized.reason, sized.detail);
-          continue;
-        }
-        shares = sized.shares;
-        copyNotional = sized.maxNotional;
-      } else {
-        const sized = sizeSellCopy({
-          leaderPositionBefore: leaderBefore,
-          leaderSoldSize: fill.size,
-          followerShares: Decimal.max(new Decimal(r.attributed_shares), 0),
-          price: fill.price,
-          market,
-        });
-        if (sized.kind === 'skip') {
-          skipWith(sized.reason, sized.detail);
-          continue;
-        }
-        shares = sized.shares;
-        copyNotional = sized.notional;
-      }
-      decisions.push({
-        relId: r.id,
-        userId: r.user_id,
-        reason: null,
-        detail: null,
-      });
-      queueRows.push({
-        user_id: r.user_id,
-        copy_relationship_id: r.id,
-        trader_wallet_address: wallet,
-        original_tx_hash: fill.txHash.toLowerCase(),
-        market_id: fill.conditionId.toLowerCase(),
-        position: positionLabel(fill.outcomeIndex),
-        quantity: toWire(shares),
-        target_price: toWire(fill.price),
-        max_slippage_percent: r.max_slippage_percent,
-        priority: queuePriority(tier),
-        expires_at: expiresAt.toISOString(),
-        source_fill_key: key,
-        side: fill.side,
-        asset_id: fill.assetId,
-        notional_usd: toWire(copyNotional.toDecimalPlaces(6, Decimal.ROUND_UP)),
-        mode: r.mode,
-        purpose: 'copy',
-      });
+  const decisions: Decision[] = [];
+  const decisionRow = (d: Decision) => ({
+    rel: d.relId,
+    user_id: d.userId,
+    outcome: d.reason === null ? 'queued' : 'skipped',
+    reason: d.reason,
+    detail: d.detail,
+    decided_at: d.reason === null ? null : now.toISOString(),
+  });
+  const queueRows: QueueInsert[] = [];
+  const expiresAt = new Date(detectedAt.getTime() + opts.copyTtlMs);
+  const ctx = await fanOutContext(tx, fill, market, rels, leaderBefore, now, opts);
+  for (const r of rels) {
+    const d = decideForFollower(r, ctx);
+    if (d.kind === 'skip') {
+      decisions.push({ relId: r.id, userId: r.user_id, reason: d.reason, detail: d.detail });
+      continue;
     }
+    decisions.push({ relId: r.id, userId: r.user_id, reason: null, detail: null });
+    queueRows.push({
+      user_id: r.user_id,
+      copy_relationship_id: r.id,
+      trader_wallet_address: wallet,
+      original_tx_hash: fill.txHash.toLowerCase(),
+      market_id: fill.conditionId.toLowerCase(),
+      position: positionLabel(fill.outcomeIndex),
+      quantity: toWire(d.shares),
+      target_price: toWire(d.targetPrice),
+      // The side's limit (narrowed by the price band): the executor prices within it.
+      max_slippage_percent: toWire(d.maxSlippagePercent),
+      priority: queuePriority(tierOf(r)),
+      expires_at: expiresAt.toISOString(),
+      source_fill_key: key,
+      side: fill.side,
+      asset_id: fill.assetId,
+      notional_usd: toWire(d.notionalUsd.toDecimalPlaces(6, Decimal.ROUND_UP)),
+      mode: r.mode,
+      purpose: 'copy',
+    });
+  }
 
-    // One statement writes the queue rows, every decision (a queued one points at its row: at most
-    // one row per relationship and fill), the fill's counts, and wakes the workers at commit.
-    const skipped = decisions.length - queueRows.length;
-    await sql`
+  // One statement writes the queue rows, every decision (a queued one points at its row: at most
+  // one row per relationship and fill), the fill's counts, and wakes the workers at commit.
+  const skipped = decisions.length - queueRows.length;
+  await sql`
       WITH q AS (
         INSERT INTO trade_queue (user_id, copy_relationship_id, trader_wallet_address, original_tx_hash,
                                  market_id, position, quantity, target_price, max_slippage_percent, priority,
@@ -341,14 +329,19 @@ export async function recordLeaderFill(
          WHERE fill_key = ${key}
       )
       SELECT pg_notify(${QUEUE_CHANNEL}, ${key}) WHERE ${queueRows.length > 0}`.execute(tx);
-    return { status: 'recorded', fillKey: key, tradeId: trade.id, queued: queueRows.length, skipped };
-  });
+  if (skipped > 0) await publishFanOutSkips(tx, key); // copy.skipped + notifications, on commit
+  return { queued: queueRows.length, skipped };
 }
 
-async function leaderPositionBefore(tx: Tx, wallet: string, fill: LeaderFill, key: string): Promise<Decimal> {
+async function leaderPositionBefore(
+  tx: Tx,
+  wallet: string,
+  fill: LeaderFill,
+  legKeys: readonly string[],
+): Promise<Decimal> {
   const { rows } = await sql<{ side: 'BUY' | 'SELL'; size: string; price: string; filled_at: Date }>`
     SELECT side, size, price, filled_at FROM leader_fills
-     WHERE trader_wallet_address = ${wallet} AND asset_id = ${fill.assetId} AND fill_key <> ${key}
+     WHERE trader_wallet_address = ${wallet} AND asset_id = ${fill.assetId} AND fill_key <> ALL(${[...legKeys]}::text[])
        AND filled_at <= ${fill.filledAt}
      ORDER BY filled_at, fill_key`.execute(tx);
   return sharesAfter(
@@ -359,4 +352,53 @@ async function leaderPositionBefore(tx: Tx, wallet: string, fill: LeaderFill, ke
       price: new Decimal(r.price),
     })),
   );
+}
+
+/**
+ * What every follower's decision shares: the fill as a leader trade, its market, the clock, and —
+ * only when some follower sizes a BUY from a balance — the funds and the leader's portfolio value.
+ */
+async function fanOutContext(
+  tx: Tx,
+  fill: LeaderFill,
+  market: FanOutMarket,
+  rels: readonly FanOutRow[],
+  leaderPositionBefore: Decimal,
+  now: Date,
+  opts: FanOutOptions,
+) {
+  const needFunds = fill.side === 'BUY' ? rels.filter(sizesFromBalance) : [];
+  const funds = await loadFunds(
+    tx,
+    needFunds.map((r) => ({ userId: r.user_id, mode: r.mode })),
+    { paperStartingBalanceUsd: opts.paperStartingBalanceUsd ?? DEFAULT_PAPER_BALANCE, now },
+  );
+  const leaderPortfolio = needFunds.some((r) => r.sizing_mode === 'portfolio_weight')
+    ? await loadLeaderPortfolio(tx, fill.wallet.toLowerCase())
+    : null;
+  return {
+    trade: {
+      source: 'fill' as const,
+      side: fill.side,
+      price: fill.price,
+      size: fill.size,
+      at: fill.filledAt,
+    },
+    market: {
+      conditionId: fill.conditionId,
+      marketSlug: fill.marketSlug,
+      eventSlug: fill.eventSlug,
+      categories: market.categories ?? [],
+      rules: { tickSize: market.tickSize, minOrderSize: market.minOrderSize },
+    },
+    clock: {
+      now,
+      maxFillAgeMs: opts.copyTtlMs,
+      maxBalanceAgeMs: SNAPSHOT_MAX_AGE_MS.balance,
+      maxLeaderValueAgeMs: SNAPSHOT_MAX_AGE_MS.leaderValue,
+    },
+    leaderPositionBefore,
+    funds,
+    leaderPortfolio,
+  };
 }

@@ -4,10 +4,11 @@
 // - read from PostgreSQL at scrape time (cached `dbCacheMs`), so every process reports the same
 //   platform-wide truth whichever role serves the scrape: queue depth by status, copies by outcome
 //   and reason, the detection → fill latency histogram of executed copies, ingest lag;
-// - kept in this process: HTTP request durations, live-event streams.
+// - kept in this process: HTTP request durations, live-event streams, and the process's own
+//   figures (prom-client's default metrics: CPU, memory, heap, event-loop lag, GC).
 import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
-import { NEEDS_OPERATOR_PREFIX, RECONCILE_PREFIX } from '../execution/unsettled-rows.ts';
+import { processMetricsText } from './process-metrics.ts';
 
 export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -102,6 +103,8 @@ export interface PlatformMetricsOptions {
   dbCacheMs?: number;
   /** Live-event streams of this process (the API's UserEventHub), when it runs one. */
   events?: { subscriberCount(): number; readonly received: number };
+  /** More database figures, rendered after the built-in ones (the detection feeds', the periodic jobs'). */
+  collectors?: ReadonlyArray<(db: Db) => Promise<string>>;
 }
 
 export class PlatformMetrics {
@@ -116,7 +119,7 @@ export class PlatformMetrics {
 
   /** The whole exposition: database figures (cached) and this process's. */
   async render(): Promise<string> {
-    const parts = [await this.databaseFigures(), this.httpDuration.render()];
+    const parts = [await this.databaseFigures(), this.httpDuration.render(), await processMetricsText()];
     const events = this.opts.events;
     if (events) {
       parts.push(
@@ -140,7 +143,8 @@ export class PlatformMetrics {
     if (this.cached && now - this.cached.at < ttl) return this.cached.text;
     let text: string;
     try {
-      text = [await collectDatabaseFigures(this.opts.db), up(1)].join('\n');
+      const extra = await Promise.all((this.opts.collectors ?? []).map((c) => c(this.opts.db)));
+      text = [await collectDatabaseFigures(this.opts.db), ...extra, up(1)].join('\n');
     } catch {
       // The scrape still answers (HTTP figures, and database_up 0 to alert on).
       text = up(0);
@@ -162,8 +166,8 @@ export async function collectDatabaseFigures(db: Db): Promise<string> {
   const [queue, outcomes, latency, ingest] = await Promise.all([
     sql<{ status: string; n: string; reconcile: string; operator: string }>`
       SELECT status, count(*) AS n,
-             count(*) FILTER (WHERE error_message LIKE ${`${RECONCILE_PREFIX}%`}) AS reconcile,
-             count(*) FILTER (WHERE error_message LIKE ${`${NEEDS_OPERATOR_PREFIX}%`}) AS operator
+             count(*) FILTER (WHERE stage = 'reconciliation') AS reconcile,
+             count(*) FILTER (WHERE stage = 'operator') AS operator
         FROM trade_queue GROUP BY status`.execute(db),
     sql<{ outcome: string; reason: string | null; n: string }>`
       SELECT outcome, reason, count(*) AS n FROM copy_decisions

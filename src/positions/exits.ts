@@ -8,9 +8,11 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import type { CopyMode, Position, PositionEventKind } from '../db/schema.ts';
 import { DEFAULT_EXIT_SLIPPAGE_PERCENT } from '../domain/exit-pricing.ts';
+import { isDust } from '../domain/dust.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import { RISK_EXIT_PRIORITY } from '../domain/tiers.ts';
 import { QUEUE_CHANNEL } from '../execution/queue-claims.ts';
+import { outcomeUnknown } from '../execution/unsettled-rows.ts';
 
 export type ExitPurpose = 'stop_loss' | 'take_profit' | 'close';
 
@@ -89,7 +91,7 @@ export async function openPositions(db: Db | Tx, f: OpenPositionFilter = {}): Pr
        WHERE q.copy_relationship_id = cr.id AND q.asset_id = t.asset_id
          AND q.purpose <> 'copy'
          AND (q.status IN ('pending', 'processing')
-              OR (q.status = 'failed' AND (q.error_message LIKE 'reconcile:%' OR q.error_message LIKE 'needs_operator:%'))))`);
+              OR ${outcomeUnknown('q')}))`);
   const { rows } = await sql<OpenPositionRow>`
     SELECT cr.id AS rel_id, cr.user_id, cr.trader_wallet_address, cr.mode, cr.status,
            cr.max_slippage_percent, cr.stop_loss_percent, cr.take_profit_percent,
@@ -104,7 +106,9 @@ export async function openPositions(db: Db | Tx, f: OpenPositionFilter = {}): Pr
      WHERE ${sql.join(where, sql` AND `)}
      GROUP BY cr.id, t.asset_id
      ORDER BY cr.id, t.asset_id`.execute(db);
-  return rows.filter((r) => new Decimal(r.shares).gt(0));
+  // Dust (fewer than one share, src/domain/dust.ts) is not a position any order can close: an exit
+  // queued for it would be refused at every pass.
+  return rows.filter((r) => new Decimal(r.shares).gt(0) && !isDust(new Decimal(r.shares)));
 }
 
 /**

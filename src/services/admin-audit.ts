@@ -7,7 +7,9 @@ import type { AdminAuditAction } from '../db/schema.ts';
 import { cursorId, decodeCursor, toPage, type Page, type PageRequest } from './pagination.ts';
 
 export interface AdminAuditEntry {
-  actorUserId: string;
+  /** The signed-in admin; null for an operator at the command line (then `actor` names them). */
+  actorUserId: string | null;
+  actor?: string | null;
   action: AdminAuditAction;
   targetUserId?: string | null;
   targetQueueId?: string | null;
@@ -20,6 +22,7 @@ export async function writeAdminAudit(db: Db | Tx, entry: AdminAuditEntry): Prom
     .insertInto('admin_audit_log')
     .values({
       actor_user_id: entry.actorUserId,
+      actor: entry.actor ?? null,
       action: entry.action,
       target_user_id: entry.targetUserId ?? null,
       target_queue_id: entry.targetQueueId ?? null,
@@ -31,7 +34,8 @@ export async function writeAdminAudit(db: Db | Tx, entry: AdminAuditEntry): Prom
 
 export interface AdminAuditView {
   id: string;
-  actorUserId: string;
+  actorUserId: string | null;
+  actor: string | null;
   action: AdminAuditAction;
   targetUserId: string | null;
   targetQueueId: string | null;
@@ -70,6 +74,7 @@ export async function listAdminAudit(
     (r) => ({
       id: r.id,
       actorUserId: r.actor_user_id,
+      actor: r.actor,
       action: r.action,
       targetUserId: r.target_user_id,
       targetQueueId: r.target_queue_id,

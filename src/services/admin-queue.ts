@@ -27,7 +27,12 @@ import { notifyQueue } from '../execution/queue-claims.ts';
 import { writeAdminAudit } from './admin-audit.ts';
 import type { AdminActor } from './admin-users.ts';
 import { AppError, notFound } from './app-error.ts';
-import { QUEUE_VIEW_COLUMNS, toQueueItemView, type QueueItemView } from './list-queue.ts';
+import {
+  QUEUE_DECISION_COLUMNS,
+  QUEUE_VIEW_COLUMNS,
+  toQueueItemView,
+  type QueueItemView,
+} from './list-queue.ts';
 import { cursorId, decodeCursor, toPage, type Page, type PageRequest } from './pagination.ts';
 import { withSecondFactor, type TwoFactorDeps } from './two-factor.ts';
 
@@ -57,7 +62,10 @@ const ADMIN_COLUMNS = [
   'source_fill_key',
 ] as const;
 
-type AdminQueueRow = Pick<Selectable<TradeQueueTable>, (typeof ADMIN_COLUMNS)[number]>;
+type AdminQueueRow = Pick<Selectable<TradeQueueTable>, (typeof ADMIN_COLUMNS)[number]> & {
+  decision_outcome?: string | null;
+  decision_reason?: string | null;
+};
 
 function toAdminView(r: AdminQueueRow): AdminQueueItemView {
   return {
@@ -74,7 +82,7 @@ export async function listQueueAdmin(
   deps: { db: Db },
   query: AdminQueueQuery,
 ): Promise<Page<AdminQueueItemView>> {
-  let q = deps.db.selectFrom('trade_queue').select(ADMIN_COLUMNS);
+  let q = deps.db.selectFrom('trade_queue').select(ADMIN_COLUMNS).select(QUEUE_DECISION_COLUMNS);
   if (query.status) q = q.where('status', '=', query.status);
   if (query.userId) q = q.where('user_id', '=', query.userId);
   if (query.traderWallet) q = q.where('trader_wallet_address', '=', query.traderWallet.toLowerCase());
@@ -86,10 +94,11 @@ export async function listQueueAdmin(
   return toPage(rows, query.limit, KIND, (r) => [r.id], toAdminView);
 }
 
-export async function getQueueRow(deps: { db: Db }, id: string): Promise<AdminQueueItemView> {
+export async function getQueueRow(deps: { db: Db | Tx }, id: string): Promise<AdminQueueItemView> {
   const row = await deps.db
     .selectFrom('trade_queue')
     .select(ADMIN_COLUMNS)
+    .select(QUEUE_DECISION_COLUMNS)
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row) throw notFound('queue row');
@@ -160,8 +169,15 @@ export async function cancelQueueRow(
       detail: { reason, purpose: row.purpose, decisionSkipped: decided.length > 0 },
       ip: actor.meta.ip,
     });
-    return toAdminView(updated);
+    return getQueueRow({ db: tx }, updated.id);
   });
+}
+
+/** Who an action is recorded as: a signed-in admin (user id, ip) or an operator at the CLI. */
+export interface AuditActor {
+  userId: string | null;
+  actor: string | null;
+  ip: string | null;
 }
 
 /**
@@ -173,58 +189,75 @@ export async function requeueQueueRow(
   actor: AdminActor,
   id: string,
 ): Promise<AdminQueueItemView> {
+  return withSecondFactor(deps, actor.userId, actor.totp, (tx) =>
+    requeueRowInTx(tx, id, { userId: actor.userId, actor: null, ip: actor.meta.ip }),
+  );
+}
+
+/**
+ * The requeue itself, in the caller's transaction (the API wraps it in the admin's step-up; the
+ * operator CLI runs it directly). Retries and reconciliation lookups start again from zero: a row an
+ * operator sends back gets the full number of each, not whatever its last run left.
+ */
+export async function requeueRowInTx(tx: Tx, id: string, by: AuditActor): Promise<AdminQueueItemView> {
+  const row = await lockRow(tx, id);
+  if (row.status !== 'failed')
+    throw new AppError('conflict', `only failed rows can be requeued; this row is ${row.status}`);
+  if (row.expired)
+    throw new AppError(
+      'conflict',
+      `the row expired at ${row.expires_at!.toISOString()}; a copy this late would not follow the leader`,
+    );
   try {
-    return await withSecondFactor(deps, actor.userId, actor.totp, async (tx) => {
-      const row = await lockRow(tx, id);
-      if (row.status !== 'failed')
-        throw new AppError('conflict', `only failed rows can be requeued; this row is ${row.status}`);
-      if (row.expired)
-        throw new AppError(
-          'conflict',
-          `the row expired at ${row.expires_at!.toISOString()}; a copy this late would not follow the leader`,
-        );
-      const updated = await tx
-        .updateTable('trade_queue')
-        .set({
-          status: 'pending',
-          retry_count: 0,
-          celery_task_id: null,
-          lease_expires_at: null,
-          completed_at: null,
-          scheduled_for: sql<Date>`now()`,
-          error_message: `requeued by admin; last error: ${row.error_message ?? 'none'}`.slice(0, 2000),
-        })
-        .where('id', '=', id)
-        .returning(ADMIN_COLUMNS)
-        .executeTakeFirstOrThrow();
-      await tx
-        .updateTable('copy_decisions')
-        .set({ outcome: 'queued', reason: null, detail: null, decided_at: null })
-        .where('queue_id', '=', id)
-        .where('outcome', '=', 'failed')
-        .execute();
-      await writeAdminAudit(tx, {
-        actorUserId: actor.userId,
-        action: 'queue_requeue',
-        targetUserId: String(row.user_id),
-        targetQueueId: id,
-        detail: {
-          previousError: row.error_message,
-          previousRetryCount: row.retry_count,
-          purpose: row.purpose,
-          // Whether the next attempt starts with a venue look-up of an order that may exist.
-          orderIdentityPersisted: row.signed_at !== null,
-          reservedSpendUsd: row.reserved_spend_usd,
-        },
-        ip: actor.meta.ip,
-      });
-      await notifyQueue(tx); // workers wake on commit
-      return toAdminView(updated);
-    });
+    await tx
+      .updateTable('trade_queue')
+      .set({
+        status: 'pending',
+        // Back to the workers, whose executor looks a persisted order up before anything else.
+        stage: 'execution',
+        retry_count: 0,
+        reconcile_attempts: 0,
+        reconcile_after: null,
+        celery_task_id: null,
+        lease_expires_at: null,
+        completed_at: null,
+        scheduled_for: sql<Date>`now()`,
+        error_message: `requeued by ${by.actor ?? 'admin'}; last error: ${row.error_message ?? 'none'}`.slice(
+          0,
+          2000,
+        ),
+      })
+      .where('id', '=', id)
+      .execute();
   } catch (err) {
     // An exit for the same position was queued since this one failed (one open exit per position).
     if ((err as { code?: string }).code === '23505')
       throw new AppError('conflict', 'another exit for this position is already queued');
     throw err;
   }
+  await tx
+    .updateTable('copy_decisions')
+    .set({ outcome: 'queued', reason: null, detail: null, decided_at: null })
+    .where('queue_id', '=', id)
+    .where('outcome', '=', 'failed')
+    .execute();
+  await writeAdminAudit(tx, {
+    actorUserId: by.userId,
+    actor: by.actor,
+    action: 'queue_requeue',
+    targetUserId: String(row.user_id),
+    targetQueueId: id,
+    detail: {
+      previousError: row.error_message,
+      previousRetryCount: row.retry_count,
+      previousReconcileAttempts: row.reconcile_attempts,
+      purpose: row.purpose,
+      // Whether the next attempt starts with a venue look-up of an order that may exist.
+      orderIdentityPersisted: row.signed_at !== null,
+      reservedSpendUsd: row.reserved_spend_usd,
+    },
+    ip: by.ip,
+  });
+  await notifyQueue(tx); // workers wake on commit
+  return getQueueRow({ db: tx }, id);
 }

@@ -7,7 +7,6 @@
 // refuses inactive users) and makes the executor skip their queued copies (gate user_inactive).
 import { sql } from 'kysely';
 import type { Tx } from '../db/client.ts';
-import type { Db } from '../db/client.ts';
 import type { SubscriptionTier, UserRole } from '../db/schema.ts';
 import { writeAdminAudit } from './admin-audit.ts';
 import { AppError, notFound } from './app-error.ts';
@@ -15,7 +14,7 @@ import type { RequestMeta } from './auth-deps.ts';
 import { changeUserTier } from './change-user-tier.ts';
 import { cursorId, decodeCursor, toPage, type Page, type PageRequest } from './pagination.ts';
 import { withSecondFactor, type TwoFactorDeps } from './two-factor.ts';
-import { toUserView, type UserView } from './user-view.ts';
+import { toUserViews, userViewOf, type UserView, type UserViewDeps } from './user-view.ts';
 
 export interface AdminUserView extends UserView {
   lockedUntil: string | null;
@@ -41,16 +40,20 @@ export interface AdminUserQuery extends PageRequest {
 
 const KIND = 'admin-users';
 
-type UserRow = Parameters<typeof toUserView>[0];
-const adminView = (u: UserRow): AdminUserView => ({
-  ...toUserView(u),
+type UserRow = Parameters<typeof userViewOf>[1];
+/** What the admin routes need: 2FA step-up for changes, the paper starting balance for views. */
+export type AdminUserDeps = TwoFactorDeps & Pick<UserViewDeps, 'paperStartingBalanceUsd'>;
+const withLock = (view: UserView, u: UserRow): AdminUserView => ({
+  ...view,
   lockedUntil: u.locked_until?.toISOString() ?? null,
 });
+const adminView = async (deps: UserViewDeps, u: UserRow): Promise<AdminUserView> =>
+  withLock(await userViewOf(deps, u), u);
 
 /** LIKE pattern for "contains", with the user's % and _ taken literally. */
 const contains = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export async function listUsers(deps: { db: Db }, query: AdminUserQuery): Promise<Page<AdminUserView>> {
+export async function listUsers(deps: UserViewDeps, query: AdminUserQuery): Promise<Page<AdminUserView>> {
   let q = deps.db.selectFrom('users').selectAll();
   const text = query.q?.trim();
   if (text) {
@@ -71,10 +74,19 @@ export async function listUsers(deps: { db: Db }, query: AdminUserQuery): Promis
     .orderBy('id', 'desc')
     .limit(query.limit + 1)
     .execute();
-  return toPage(rows, query.limit, KIND, (r) => [r.id], adminView);
+  const views = new Map(
+    (await toUserViews(deps, rows)).map(({ row, view }) => [row.id, withLock(view, row)]),
+  );
+  return toPage(
+    rows,
+    query.limit,
+    KIND,
+    (r) => [r.id],
+    (r) => views.get(r.id)!,
+  );
 }
 
-export async function getUser(deps: { db: Db }, userId: string): Promise<AdminUserDetail> {
+export async function getUser(deps: UserViewDeps, userId: string): Promise<AdminUserDetail> {
   const user = await deps.db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirst();
   if (!user) throw notFound('user');
   const { rows } = await sql<{
@@ -94,7 +106,7 @@ export async function getUser(deps: { db: Db }, userId: string): Promise<AdminUs
   );
   const c = rows[0]!;
   return {
-    ...adminView(user),
+    ...(await adminView(deps, user)),
     counts: {
       activeSessions: Number(c.sessions),
       activeFollows: Number(c.active),
@@ -124,7 +136,7 @@ export interface AdminActor {
 }
 
 export async function setUserActive(
-  deps: TwoFactorDeps,
+  deps: AdminUserDeps,
   actor: AdminActor,
   userId: string,
   isActive: boolean,
@@ -164,12 +176,12 @@ export async function setUserActive(
       },
       ip: actor.meta.ip,
     });
-    return adminView(after);
+    return adminView({ db: tx, paperStartingBalanceUsd: deps.paperStartingBalanceUsd }, after);
   });
 }
 
 export async function setUserRole(
-  deps: TwoFactorDeps,
+  deps: AdminUserDeps,
   actor: AdminActor,
   userId: string,
   role: UserRole,
@@ -191,19 +203,23 @@ export async function setUserRole(
       detail: { from: before.role, to: role },
       ip: actor.meta.ip,
     });
-    return adminView(after);
+    return adminView({ db: tx, paperStartingBalanceUsd: deps.paperStartingBalanceUsd }, after);
   });
 }
 
 export async function setUserTier(
-  deps: TwoFactorDeps,
+  deps: AdminUserDeps,
   actor: AdminActor,
   userId: string,
   tier: SubscriptionTier,
 ): Promise<UserView> {
   return withSecondFactor(deps, actor.userId, actor.totp, async (tx) => {
     const before = await lockTarget(tx, userId);
-    const after = await changeUserTier({ db: tx }, userId, tier);
+    const after = await changeUserTier(
+      { db: tx, paperStartingBalanceUsd: deps.paperStartingBalanceUsd },
+      userId,
+      tier,
+    );
     await writeAdminAudit(tx, {
       actorUserId: actor.userId,
       action: 'user_tier',

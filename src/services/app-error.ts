@@ -25,6 +25,8 @@ export const APP_ERROR_CODES = [
   'identity_taken',
   'telegram_unavailable',
   'monitoring_unavailable',
+  'venue_unavailable',
+  'csrf_failed',
 ] as const;
 
 export type AppErrorCode = (typeof APP_ERROR_CODES)[number];

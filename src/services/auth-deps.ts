@@ -1,5 +1,6 @@
 // The collaborators the account and session use cases share. Built by the composition root
 // (src/app/platform.ts) and by tests.
+import type { Decimal } from '../domain/money.ts';
 import type { AccessTokens } from '../auth/access-tokens.ts';
 import type { Clock } from '../auth/clock.ts';
 import type { Db } from '../db/client.ts';
@@ -18,6 +19,8 @@ export interface AuthDeps {
   logger: Logger;
   /** Decrypts TOTP secrets (two-factor sign-in). */
   masterKey: MasterKey;
+  /** A paper account's cash before its first entry: the balance a new account's view shows. */
+  paperStartingBalanceUsd: Decimal;
 }
 
 /** Who made a request, for session records and audit rows. */

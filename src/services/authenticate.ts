@@ -16,7 +16,7 @@ export async function authenticate(
   deps: { db: Db; clock: Clock; accessTokens: AccessTokens },
   accessToken: string,
 ): Promise<AuthContext> {
-  const subject = deps.accessTokens.verify(accessToken);
+  const subject = await deps.accessTokens.verify(accessToken);
   if (!subject) throw new AppError('unauthenticated', 'the access token is invalid or expired');
   const row = await deps.db
     .selectFrom('auth_sessions as s')

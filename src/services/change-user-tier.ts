@@ -1,13 +1,12 @@
 // Admin: moves a user to a subscription tier and rewrites their limit columns to the tier's values
 // (the one definition is src/domain/tiers.ts). Billing will call the same use case.
-import type { Db } from '../db/client.ts';
 import { tierLimits, type SubscriptionTier } from '../domain/tiers.ts';
 import { toWire } from '../domain/money.ts';
 import { notFound } from './app-error.ts';
-import { toUserView, type UserView } from './user-view.ts';
+import { userViewOf, type UserView, type UserViewDeps } from './user-view.ts';
 
 export async function changeUserTier(
-  deps: { db: Db },
+  deps: UserViewDeps,
   userId: string,
   tier: SubscriptionTier,
 ): Promise<UserView> {
@@ -25,5 +24,5 @@ export async function changeUserTier(
     .returningAll()
     .executeTakeFirst();
   if (!user) throw notFound('user');
-  return toUserView(user);
+  return userViewOf(deps, user);
 }

@@ -4,12 +4,15 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import { LOCKOUT_MS, LOCKOUT_THRESHOLD } from './auth-deps.ts';
 
-export async function recordFailedSignIn(db: Db | Tx, userId: string, now: Date): Promise<void> {
+/** Returns true when this failure started a lock. */
+export async function recordFailedSignIn(db: Db | Tx, userId: string, now: Date): Promise<boolean> {
   const lockUntil = new Date(now.getTime() + LOCKOUT_MS);
-  await sql`
+  const { rows } = await sql<{ locked: boolean }>`
     UPDATE users SET
       locked_until = CASE WHEN failed_login_attempts + 1 >= ${LOCKOUT_THRESHOLD} THEN ${lockUntil} ELSE locked_until END,
       failed_login_attempts = CASE WHEN failed_login_attempts + 1 >= ${LOCKOUT_THRESHOLD} THEN 0
                                    ELSE failed_login_attempts + 1 END
-    WHERE id = ${userId}`.execute(db);
+    WHERE id = ${userId}
+    RETURNING locked_until IS NOT DISTINCT FROM ${lockUntil}::timestamptz AS locked`.execute(db);
+  return rows[0]?.locked === true;
 }

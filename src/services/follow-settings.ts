@@ -1,45 +1,27 @@
-// Copy settings: their columns, the rules that involve more than one setting, and the tier's caps.
-// Single-field ranges (scale, bounds) are checked by the request schema; these rules need the
-// merged settings (request over stored values or column defaults) and the user's limits.
-import type { Updateable } from 'kysely';
+// Copy settings in the follow services: merging a request over stored values, a preset or the
+// defaults of a new follow (NEW_FOLLOW_DEFAULTS, src/domain/copy-settings.ts); the rules that
+// involve more than one setting (settingsProblems) and the tier's caps on the merged result.
+// Single-field ranges (scale, bounds) are checked by the request schema.
 import type { Tx } from '../db/client.ts';
-import type { CopyRelationshipsTable } from '../db/schema.ts';
+import { columnsOfSettings } from '../db/relationship-settings.ts';
+import { settingsProblems, type FollowSettingsValues } from '../domain/copy-settings.ts';
 import { dec } from '../domain/money.ts';
 import { effectiveUserLimits, type SubscriptionTier } from '../domain/tiers.ts';
 import { AppError } from './app-error.ts';
 
-export interface FollowSettings {
-  proportionalityFactor?: string;
-  maxInvestmentPerTradeUsd?: string;
-  maxTotalExposureUsd?: string;
-  minTradeSizeUsd?: string | null;
-  maxSlippagePercent?: string;
-  stopLossPercent?: string | null;
-  takeProfitPercent?: string | null;
-  allowedMarkets?: string[] | null;
-  excludedMarkets?: string[] | null;
+/** Any subset of the settings, under the API's names (what a request or a preset carries). */
+export type FollowSettings = { -readonly [K in keyof FollowSettingsValues]?: FollowSettingsValues[K] };
+
+/** `over` on top of `base`: a setting present in `over` (null included) wins; absent ones keep base's. */
+export function mergeSettings(base: FollowSettingsValues, over: FollowSettings): FollowSettingsValues {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) if (v !== undefined && k in base) merged[k] = v;
+  return merged as unknown as FollowSettingsValues;
 }
 
-/** The seed's column defaults, for rules checked before a row exists. */
-export const SETTING_DEFAULTS = {
-  maxInvestmentPerTradeUsd: '100',
-  maxTotalExposureUsd: '500',
-  minTradeSizeUsd: '5',
-} as const;
-
-export function settingsToColumns(s: FollowSettings): Updateable<CopyRelationshipsTable> {
-  const cols: Updateable<CopyRelationshipsTable> = {};
-  if (s.proportionalityFactor !== undefined) cols.proportionality_factor = s.proportionalityFactor;
-  if (s.maxInvestmentPerTradeUsd !== undefined)
-    cols.max_investment_per_trade_usd = s.maxInvestmentPerTradeUsd;
-  if (s.maxTotalExposureUsd !== undefined) cols.max_total_exposure_usd = s.maxTotalExposureUsd;
-  if (s.minTradeSizeUsd !== undefined) cols.min_trade_size_usd = s.minTradeSizeUsd;
-  if (s.maxSlippagePercent !== undefined) cols.max_slippage_percent = s.maxSlippagePercent;
-  if (s.stopLossPercent !== undefined) cols.stop_loss_percent = s.stopLossPercent;
-  if (s.takeProfitPercent !== undefined) cols.take_profit_percent = s.takeProfitPercent;
-  if (s.allowedMarkets !== undefined) cols.allowed_markets = s.allowedMarkets;
-  if (s.excludedMarkets !== undefined) cols.excluded_markets = s.excludedMarkets;
-  return cols;
+/** The settings' columns, for an insert or an update. */
+export function settingsToColumns(s: FollowSettings): Record<string, unknown> {
+  return columnsOfSettings(s);
 }
 
 export interface UserLimitsRow {
@@ -61,39 +43,17 @@ export function limitsOf(user: UserLimitsRow) {
 }
 
 /** Checks the merged settings; throws validation_failed or tier_limit_reached with a clear message. */
-export function checkSettings(
-  merged: {
-    maxInvestmentPerTradeUsd: string;
-    maxTotalExposureUsd: string;
-    minTradeSizeUsd: string | null;
-    allowedMarkets: string[] | null;
-    excludedMarkets: string[] | null;
-  },
-  user: UserLimitsRow,
-): void {
-  const perTrade = dec(merged.maxInvestmentPerTradeUsd);
-  const exposure = dec(merged.maxTotalExposureUsd);
-  if (merged.minTradeSizeUsd !== null && dec(merged.minTradeSizeUsd).gt(perTrade)) {
-    throw new AppError('validation_failed', 'minTradeSizeUsd must not exceed maxInvestmentPerTradeUsd');
-  }
-  if (perTrade.gt(exposure)) {
-    throw new AppError('validation_failed', 'maxInvestmentPerTradeUsd must not exceed maxTotalExposureUsd');
-  }
-  const overlap = (merged.allowedMarkets ?? []).filter((m) => (merged.excludedMarkets ?? []).includes(m));
-  if (overlap.length > 0) {
-    throw new AppError(
-      'validation_failed',
-      `markets both allowed and excluded: ${overlap.slice(0, 5).join(', ')}`,
-    );
-  }
+export function checkSettings(merged: FollowSettingsValues, user: UserLimitsRow): void {
+  const problems = settingsProblems(merged);
+  if (problems.length > 0) throw new AppError('validation_failed', problems.join('; '));
   const limits = limitsOf(user);
-  if (perTrade.gt(limits.maxTradeSizeUsd)) {
+  if (dec(merged.maxInvestmentPerTradeUsd).gt(limits.maxTradeSizeUsd)) {
     throw new AppError(
       'tier_limit_reached',
       `maxInvestmentPerTradeUsd ${merged.maxInvestmentPerTradeUsd} is above your limit of ${limits.maxTradeSizeUsd.toFixed()} USD per trade (${user.subscription_tier} tier)`,
     );
   }
-  if (exposure.gt(limits.maxTotalExposureUsd)) {
+  if (dec(merged.maxTotalExposureUsd).gt(limits.maxTotalExposureUsd)) {
     throw new AppError(
       'tier_limit_reached',
       `maxTotalExposureUsd ${merged.maxTotalExposureUsd} is above your limit of ${limits.maxTotalExposureUsd.toFixed()} USD (${user.subscription_tier} tier)`,
@@ -131,4 +91,23 @@ export async function lockUser(tx: Tx, userId: string): Promise<UserLimitsRow> {
     .where('id', '=', userId)
     .forUpdate()
     .executeTakeFirstOrThrow();
+}
+
+/** What reads a follow's balance and its leader's portfolio value now (sizing-snapshot-jobs.ts). */
+export interface SizingSnapshots {
+  refreshFor(follow: { readonly userId: string; readonly traderWallet: string }): Promise<void>;
+}
+
+/**
+ * After a follow starts (or switches to) sizing from a balance, read what it sizes from at once, so
+ * its first copy does not wait for the scheduler's next run. Best effort: a failure leaves the
+ * snapshot to the scheduler, and a copy meanwhile says balance_unknown / leader_portfolio_unknown.
+ */
+export async function refreshSizingInputs(
+  snapshots: SizingSnapshots | undefined,
+  follow: { userId: string; traderWallet: string; sizingMode: string; status: string },
+): Promise<void> {
+  if (!snapshots || follow.status !== 'active') return;
+  if (follow.sizingMode !== 'balance_percent' && follow.sizingMode !== 'portfolio_weight') return;
+  await snapshots.refreshFor(follow).catch(() => undefined);
 }

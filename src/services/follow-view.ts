@@ -1,22 +1,21 @@
 // The public shape of a copy relationship ("follow"): its settings under the request's names, its
-// state and its running totals.
+// state (who paused it and why, the circuit breaker's count) and its running totals.
 import type { Selectable } from 'kysely';
-import type { CopyRelationshipsTable } from '../db/schema.ts';
+import type { CopyRelationshipsTable, PauseReason } from '../db/schema.ts';
+import { settingsOfRow } from '../db/relationship-settings.ts';
+import type { FollowSettingsValues } from '../domain/copy-settings.ts';
 
-export interface FollowView {
+export interface FollowView extends FollowSettingsValues {
   id: string;
   traderWallet: string;
   mode: 'live' | 'paper';
   status: 'active' | 'paused' | 'stopped';
-  proportionalityFactor: string;
-  maxInvestmentPerTradeUsd: string;
-  maxTotalExposureUsd: string;
-  minTradeSizeUsd: string | null;
-  maxSlippagePercent: string;
-  stopLossPercent: string | null;
-  takeProfitPercent: string | null;
-  allowedMarkets: string[] | null;
-  excludedMarkets: string[] | null;
+  /** Who paused a paused follow: the person, or the circuit breaker (with pauseDetail saying why). */
+  pausedReason: PauseReason | null;
+  pauseDetail: string | null;
+  /** Failed copies in a row since the last executed one (the circuit breaker counts these). */
+  consecutiveFailures: number;
+  presetId: string | null;
   totalTradesCopied: number;
   totalInvestedUsd: string;
   totalPnlUsd: string;
@@ -34,15 +33,12 @@ export function toFollowView(r: Selectable<CopyRelationshipsTable>): FollowView 
     traderWallet: r.trader_wallet_address,
     mode: r.mode,
     status: r.status,
-    proportionalityFactor: r.proportionality_factor,
-    maxInvestmentPerTradeUsd: r.max_investment_per_trade_usd,
-    maxTotalExposureUsd: r.max_total_exposure_usd,
-    minTradeSizeUsd: r.min_trade_size_usd,
-    maxSlippagePercent: r.max_slippage_percent,
-    stopLossPercent: r.stop_loss_percent,
-    takeProfitPercent: r.take_profit_percent,
-    allowedMarkets: r.allowed_markets,
-    excludedMarkets: r.excluded_markets,
+    ...settingsOfRow(r),
+    // A follow paused before the circuit breaker existed was paused by its person.
+    pausedReason: r.status === 'paused' ? (r.pause_reason ?? 'user') : null,
+    pauseDetail: r.status === 'paused' ? r.pause_detail : null,
+    consecutiveFailures: r.consecutive_failures,
+    presetId: r.preset_id,
     totalTradesCopied: r.total_trades_copied,
     totalInvestedUsd: r.total_invested_usd,
     totalPnlUsd: r.total_pnl_usd,

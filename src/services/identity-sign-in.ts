@@ -10,7 +10,7 @@ import type { AuthDeps, RequestMeta } from './auth-deps.ts';
 import { AppError, notFound } from './app-error.ts';
 import { startSession, type TokenPair } from './issue-session.ts';
 import { withSecondFactor } from './two-factor.ts';
-import { toUserView, type UserView } from './user-view.ts';
+import { userViewOf, type UserView } from './user-view.ts';
 
 type Identity =
   | { kind: 'wallet'; walletAddress: string }
@@ -175,7 +175,8 @@ async function link(
     if (owner && owner.id !== userId) {
       throw new AppError('identity_taken', `this ${identity.kind} is already the sign-in of another account`);
     }
-    if (owner) return toUserView(user);
+    const viewDeps = { db: tx, paperStartingBalanceUsd: deps.paperStartingBalanceUsd };
+    if (owner) return userViewOf(viewDeps, user);
     if (user[column] !== null) {
       throw new AppError(
         'conflict',
@@ -204,7 +205,7 @@ async function link(
       }
       throw err;
     }
-    return toUserView(updated);
+    return userViewOf(viewDeps, updated);
   });
 }
 

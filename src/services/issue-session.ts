@@ -34,7 +34,7 @@ export async function issueTokenPair(
       created_at: deps.clock(),
     })
     .execute();
-  const access = deps.accessTokens.sign({ userId, sessionId });
+  const access = await deps.accessTokens.sign({ userId, sessionId });
   return {
     tokenType: 'Bearer',
     accessToken: access.token,

@@ -3,8 +3,10 @@
 // recording leader fills (so nothing is lost and copies resume on their own once rows are queued
 // again). Turning it on requires a reason; who changed it and when are kept. Through the API
 // (adminSetKillSwitch) the change also needs the admin's step-up code when their 2FA is on, and is
-// written to the admin audit trail in the same transaction.
+// written to the admin audit trail in the same transaction. Administrators with the bot get an
+// operator alert of every change (written with the change, so only a committed change is told).
 import type { Db, Tx } from '../db/client.ts';
+import { enqueueOperatorAlert } from '../events/notification-outbox.ts';
 import { writeAdminAudit } from './admin-audit.ts';
 import type { AdminActor } from './admin-users.ts';
 import { AppError } from './app-error.ts';
@@ -37,7 +39,8 @@ export async function getKillSwitch(deps: { db: Db }): Promise<KillSwitchView> {
 
 export async function setKillSwitch(
   deps: { db: Db | Tx; clock: () => Date },
-  actorUserId: string,
+  /** Null for an operator at the command line (their name goes to the audit trail). */
+  actorUserId: string | null,
   input: { enabled: boolean; reason?: string | null | undefined },
 ): Promise<KillSwitchView> {
   const reason = input.reason?.trim() || null;
@@ -53,6 +56,12 @@ export async function setKillSwitch(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  // Every administrator hears of the change (Telegram operator alert), in the change's transaction.
+  await enqueueOperatorAlert(deps.db, {
+    type: 'operator.alert',
+    at: row.updated_at.toISOString(),
+    data: { alert: 'kill_switch', enabled: row.kill_switch, reason: row.kill_switch_reason },
+  });
   return view(row);
 }
 

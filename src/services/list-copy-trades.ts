@@ -3,6 +3,8 @@
 // detection-to-fill latency — and the leader fill it copied. Keyset-paginated on (entry time, id).
 import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
+import { copyMarketName, copyOutcome } from './copy-market-label.ts';
+import { toCsv, type CsvColumn } from './csv.ts';
 import {
   cursorId,
   cursorTimestamp,
@@ -58,9 +60,9 @@ export async function listCopyTrades(
       't.copy_relationship_id',
       't.trader_wallet_address',
       't.market_id',
-      't.market_name',
+      copyMarketName('t').as('market_name'),
       't.asset_id',
-      't.outcome',
+      copyOutcome('t').as('outcome'),
       't.status',
       't.entry_price',
       't.quantity',
@@ -134,3 +136,28 @@ export async function listCopyTrades(
     }),
   );
 }
+
+export const COPY_TRADE_CSV_COLUMNS: readonly CsvColumn<CopyTradeView>[] = [
+  { header: 'id', value: (c) => c.id },
+  { header: 'executed_at', value: (c) => c.executedAt },
+  { header: 'status', value: (c) => c.status },
+  { header: 'trader_wallet', value: (c) => c.traderWallet },
+  { header: 'market_id', value: (c) => c.marketId },
+  { header: 'market_name', value: (c) => c.marketName, text: true },
+  { header: 'asset_id', value: (c) => c.assetId },
+  { header: 'outcome', value: (c) => c.outcome, text: true },
+  { header: 'side', value: (c) => c.leaderFill?.side ?? null },
+  { header: 'price', value: (c) => c.price },
+  { header: 'quantity', value: (c) => c.quantity },
+  { header: 'value_usd', value: (c) => c.valueUsd },
+  { header: 'fees_usd', value: (c) => c.feesUsd },
+  { header: 'slippage_percent', value: (c) => c.slippagePercent },
+  { header: 'execution_time_ms', value: (c) => c.executionTimeMs },
+  { header: 'order_id', value: (c) => c.orderId, text: true },
+  { header: 'leader_price', value: (c) => c.leaderFill?.price ?? null },
+  { header: 'leader_size', value: (c) => c.leaderFill?.size ?? null },
+  { header: 'leader_filled_at', value: (c) => c.leaderFill?.filledAt ?? null },
+  { header: 'leader_transaction_hash', value: (c) => c.leaderFill?.transactionHash ?? null },
+];
+
+export const copyTradesCsv = (rows: readonly CopyTradeView[]) => toCsv(COPY_TRADE_CSV_COLUMNS, rows);

@@ -1,10 +1,13 @@
 // The caller's copy decisions: for every leader fill of a trader they follow, what happened to their
 // copy — queued, executed, failed or skipped, with the stable reason code, its wording and the
-// detail — joined with the leader fill (market, side, price, size, time). Newest first (by id, the
-// order decisions were made in), keyset-paginated; filters by outcome and trader.
+// detail — joined with the leader fill (market, side, price, size, time); for the positions a trader
+// already held when the follow started with copyOpenPositions, joined with the position as it was
+// read (source 'open_position', `fill` null). Newest first (by id, the order decisions were made
+// in), keyset-paginated; filters by outcome and trader.
 import type { Db } from '../db/client.ts';
 import type { DecisionOutcome } from '../db/schema.ts';
 import { isCopyOutcomeReason, reasonMessage } from '../domain/skip-reasons.ts';
+import { detectionsOf, type FillDetectionView } from './fill-detection.ts';
 import { cursorId, decodeCursor, toPage, type Page, type PageRequest } from './pagination.ts';
 
 export interface DecisionsQuery extends PageRequest {
@@ -23,6 +26,8 @@ export interface DecisionView {
   copyTradeId: string | null;
   createdAt: string;
   decidedAt: string | null;
+  /** 'fill': a leader fill; 'open_position': a position the trader held when the follow started. */
+  source: 'fill' | 'open_position';
   fill: {
     fillKey: string;
     traderWallet: string;
@@ -35,7 +40,23 @@ export interface DecisionView {
     price: string;
     size: string;
     filledAt: string;
-  };
+    /** Which feed saw the fill first and each feed's lag: why a copy came late. */
+    detection: FillDetectionView | null;
+  } | null;
+  openPosition: {
+    traderWallet: string;
+    conditionId: string;
+    assetId: string;
+    marketTitle: string | null;
+    marketSlug: string | null;
+    outcome: string | null;
+    /** The trader's shares and average entry price when the follow started. */
+    size: string;
+    avgPrice: string | null;
+    /** The best ask the copy was priced from (null when the book had none). */
+    price: string | null;
+    observedAt: string;
+  } | null;
 }
 
 const KIND = 'decisions';
@@ -47,7 +68,8 @@ export async function listDecisions(
 ): Promise<Page<DecisionView>> {
   let q = deps.db
     .selectFrom('copy_decisions as d')
-    .innerJoin('leader_fills as f', 'f.fill_key', 'd.fill_key')
+    .leftJoin('leader_fills as f', 'f.fill_key', 'd.fill_key')
+    .leftJoin('open_position_copies as o', 'o.decision_id', 'd.id')
     .select([
       'd.id',
       'd.copy_relationship_id',
@@ -58,6 +80,7 @@ export async function listDecisions(
       'd.copy_trade_id',
       'd.created_at',
       'd.decided_at',
+      'd.source',
       'f.fill_key',
       'f.trader_wallet_address',
       'f.condition_id',
@@ -69,15 +92,32 @@ export async function listDecisions(
       'f.price',
       'f.size',
       'f.filled_at',
+      'o.trader_wallet_address as o_wallet',
+      'o.condition_id as o_condition_id',
+      'o.asset_id as o_asset_id',
+      'o.market_title as o_market_title',
+      'o.market_slug as o_market_slug',
+      'o.outcome as o_outcome',
+      'o.leader_size as o_size',
+      'o.leader_avg_price as o_avg_price',
+      'o.price as o_price',
+      'o.observed_at as o_observed_at',
     ])
     .where('d.user_id', '=', userId);
   if (query.outcome) q = q.where('d.outcome', '=', query.outcome);
-  if (query.traderWallet) q = q.where('f.trader_wallet_address', '=', query.traderWallet.toLowerCase());
+  if (query.traderWallet) {
+    const w = query.traderWallet.toLowerCase();
+    q = q.where((e) => e.or([e('f.trader_wallet_address', '=', w), e('o.trader_wallet_address', '=', w)]));
+  }
   if (query.cursor !== undefined) q = q.where('d.id', '<', cursorId(decodeCursor(KIND, query.cursor), 0));
   const rows = await q
     .orderBy('d.id', 'desc')
     .limit(query.limit + 1)
     .execute();
+  const detections = await detectionsOf(
+    deps.db,
+    rows.slice(0, query.limit).flatMap((r) => (r.fill_key === null ? [] : [r.fill_key])),
+  );
   return toPage(
     rows,
     query.limit,
@@ -94,19 +134,39 @@ export async function listDecisions(
       copyTradeId: r.copy_trade_id,
       createdAt: r.created_at.toISOString(),
       decidedAt: r.decided_at?.toISOString() ?? null,
-      fill: {
-        fillKey: r.fill_key,
-        traderWallet: r.trader_wallet_address,
-        conditionId: r.condition_id,
-        assetId: r.asset_id,
-        marketTitle: r.market_title,
-        marketSlug: r.market_slug,
-        outcome: r.fill_outcome,
-        side: r.side,
-        price: r.price,
-        size: r.size,
-        filledAt: r.filled_at.toISOString(),
-      },
+      source: r.source,
+      fill:
+        r.fill_key === null
+          ? null
+          : {
+              fillKey: r.fill_key,
+              traderWallet: r.trader_wallet_address!,
+              conditionId: r.condition_id!,
+              assetId: r.asset_id!,
+              marketTitle: r.market_title,
+              marketSlug: r.market_slug,
+              outcome: r.fill_outcome,
+              side: r.side!,
+              price: r.price!,
+              size: r.size!,
+              filledAt: r.filled_at!.toISOString(),
+              detection: detections.get(r.fill_key) ?? null,
+            },
+      openPosition:
+        r.o_wallet === null
+          ? null
+          : {
+              traderWallet: r.o_wallet,
+              conditionId: r.o_condition_id!,
+              assetId: r.o_asset_id!,
+              marketTitle: r.o_market_title,
+              marketSlug: r.o_market_slug,
+              outcome: r.o_outcome,
+              size: r.o_size!,
+              avgPrice: r.o_avg_price,
+              price: r.o_price,
+              observedAt: r.o_observed_at!.toISOString(),
+            },
     }),
   );
 }

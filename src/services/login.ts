@@ -1,10 +1,12 @@
 // Sign-in with email and password. Unknown email and wrong password answer the same error in about
 // the same time. Five consecutive failures lock the account for 30 minutes; while locked, no
-// password is checked. Success resets the counter and starts a session. With two-factor
+// password is checked and the answer is that same 401 (a distinct "locked" answer would tell anyone
+// which emails have accounts): the owner learns of the lock by mail, sent when it starts. Success resets the counter and starts a session. With two-factor
 // authentication on, a TOTP or recovery code is needed too (`totp`); a wrong one counts as a failure.
 import { burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from '../auth/passwords.ts';
 import type { AuthDeps, RequestMeta } from './auth-deps.ts';
 import { AppError } from './app-error.ts';
+import { LOCKOUT_MS } from './auth-deps.ts';
 import { recordFailedSignIn } from './failed-sign-in.ts';
 import { startSession, type TokenPair } from './issue-session.ts';
 import { withSecondFactor } from './two-factor.ts';
@@ -28,11 +30,11 @@ export async function login(
   }
   const now = deps.clock();
   if (user.locked_until && user.locked_until > now) {
-    const seconds = Math.ceil((user.locked_until.getTime() - now.getTime()) / 1000);
-    throw new AppError('account_locked', 'too many failed sign-ins; try again later', seconds);
+    await burnPasswordCheck(input.password);
+    throw INVALID();
   }
   if (!(await verifyPassword(user.password_hash, input.password))) {
-    await recordFailedSignIn(deps.db, user.id, now);
+    if (await recordFailedSignIn(deps.db, user.id, now)) await mailLockNotice(deps, email);
     throw INVALID();
   }
   if (!user.is_active) throw new AppError('forbidden', 'this account is disabled');
@@ -50,4 +52,21 @@ export async function login(
       .execute();
     return startSession(deps, tx, user.id, meta);
   });
+}
+
+async function mailLockNotice(deps: AuthDeps, email: string): Promise<void> {
+  const minutes = Math.round(LOCKOUT_MS / 60_000);
+  const link = `${deps.publicUrl}/reset-password`;
+  try {
+    await deps.mailer.send({
+      to: email,
+      subject: 'Your polycopy sign-in is locked for a while',
+      text:
+        `After five wrong passwords in a row, signing in to your polycopy account is locked for ${minutes} minutes; ` +
+        `until then even the right password is refused. If this was not you, choose a new password (it lifts the lock):\n\n${link}`,
+      link,
+    });
+  } catch (err) {
+    deps.logger.error({ err }, 'could not send the sign-in lock notice');
+  }
 }

@@ -73,20 +73,53 @@ export function toPage<R, T>(
 /** Narrowing helpers for decoded cursor values. */
 export function cursorString(v: CursorValues, i: number): string {
   const x = v[i];
-  if (typeof x !== 'string') throw invalidCursor();
+  // PostgreSQL text cannot hold NUL (22021 → a 500), and no sort value of ours contains a control character.
+  if (typeof x !== 'string' || [...x].some((c) => c.charCodeAt(0) < 0x20)) throw invalidCursor();
   return x;
 }
 
+const BIGINT_MAX = 9_223_372_036_854_775_807n;
+
+/** A positive bigint id. 19 digits can still exceed PostgreSQL's bigint (22003 → a 500), so the value is checked too. */
 export function cursorId(v: CursorValues, i: number): string {
   const x = cursorString(v, i);
-  if (!/^[1-9]\d{0,18}$/.test(x)) throw invalidCursor();
+  if (!/^[1-9]\d{0,18}$/.test(x) || BigInt(x) > BIGINT_MAX) throw invalidCursor();
   return x;
 }
 
-/** A timestamp as PostgreSQL printed it (full microsecond precision), checked to parse. */
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(?:([+-])(\d{2})(?::?(\d{2}))?|Z)$/;
+
+/**
+ * A timestamp as PostgreSQL printed it (full microsecond precision). The shape alone is not enough:
+ * `2030-13-45T99:99:99Z`, `2024-02-30 …` or year 0 would reach SQL and fail there (22008 → a 500),
+ * so every field is checked to name a real instant.
+ */
 export function cursorTimestamp(v: CursorValues, i: number): string {
   const x = cursorString(v, i);
-  if (!/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/.test(x))
+  const m = TIMESTAMP.exec(x);
+  if (!m) throw invalidCursor();
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const offsetOk = m[9] === undefined || (Number(m[9]) <= 15 && Number(m[10] ?? 0) < 60);
+  if (
+    year < 1 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    !offsetOk
+  )
     throw invalidCursor();
   return x;
 }

@@ -113,8 +113,11 @@ export class PolymarketCredentialVerifier implements CredentialVerifier {
     if (!HEADER_SAFE.test(c.apiPassphrase)) {
       return rejected('the passphrase contains characters a passphrase cannot have');
     }
+    if (c.apiSecret === '') return rejected('the API secret is empty');
     try {
-      if (decodeApiSecret(c.apiSecret).length === 0) return rejected('the API secret is empty');
+      // "a" is valid base64 of no bytes: say it is too short, not that it is empty.
+      if (decodeApiSecret(c.apiSecret).length === 0)
+        return rejected('the API secret is too short: Polymarket issues it as base64 of 32 bytes');
     } catch {
       return rejected('the API secret is not base64, as Polymarket issues it');
     }

@@ -3,6 +3,7 @@
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../auth/clock.ts';
 import type { SessionRevokedReason } from '../db/schema.ts';
+import { hashToken } from '../auth/opaque-tokens.ts';
 import { notFound } from './app-error.ts';
 
 export async function revokeSession(
@@ -25,5 +26,30 @@ export async function revokeSession(
     .where('id', '=', sessionId)
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Logout by refresh token (the web app's cookie, when its access token is gone): ends the session the
+ * token belongs to if the token is still the live one. A spent, unknown or expired token ends nothing
+ * (it cannot prove it holds the session).
+ */
+export async function revokeSessionOfRefreshToken(
+  deps: { db: Db; clock: Clock },
+  refreshToken: string,
+): Promise<void> {
+  const now = deps.clock();
+  await deps.db
+    .updateTable('auth_sessions')
+    .set({ revoked_at: now, revoked_reason: 'logout' })
+    .where('revoked_at', 'is', null)
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('auth_refresh_tokens')
+        .select('session_id')
+        .where('token_hash', '=', hashToken(refreshToken))
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now),
+    )
     .execute();
 }

@@ -4,12 +4,13 @@
 // price of each token in each hour, from every tracked wallet), and each token's resolution and
 // current mark from token_marks — and turns the result into wire strings. Reads only; writes nothing.
 //
-// The settings are checked as a follow's would be (checkSettings: the cross-field rules and the
-// user's tier caps), so a backtest only answers for settings the user could actually follow with,
-// and sizing applies the user's own effective limits (tier, daily trades) as the engine does.
-// Unset settings take the column defaults a follow would get. Market rules: the tick size the
-// caller knows for a token, else 0.01 (Polymarket's usual tick; it only moves the slippage-bound
-// limit price and the 1 − tick price cap).
+// The request takes every copy setting a follow takes (sizing modes, buy/sell controls, price band,
+// categories, budget…) and they are checked as a follow's would be (checkSettings: the cross-field
+// rules and the user's tier caps), so a backtest only answers for settings the user could actually
+// follow with, and sizing applies the user's own effective limits (tier, daily trades) as the engine
+// does. Unset settings take the defaults a new follow would get (NEW_FOLLOW_DEFAULTS). Market
+// rules and categories: what the caller knows for a token, else a 0.01 tick (Polymarket's usual
+// tick; it only moves the slippage-bound limit price and the 1 − tick price cap) and no category.
 import { sql } from 'kysely';
 import type { Clock } from '../auth/clock.ts';
 import type { Db } from '../db/client.ts';
@@ -22,11 +23,17 @@ import {
   type TokenState,
 } from '../domain/backtest.ts';
 import { sharesAfter, type SidedFill } from '../domain/analytics/position-replay.ts';
+import {
+  NEW_FOLLOW_DEFAULTS,
+  parseCopySettings,
+  type FollowSettingsValues,
+} from '../domain/copy-settings.ts';
 import { Decimal, dec, toWire } from '../domain/money.ts';
 import type { MarketRules } from '../domain/order-rules.ts';
 import { isSubscriptionTier } from '../domain/tiers.ts';
+import type { FillMarketRules } from '../ingest/market-rules-cache.ts';
 import { notFound } from './app-error.ts';
-import { checkSettings, SETTING_DEFAULTS, type FollowSettings } from './follow-settings.ts';
+import { checkSettings, mergeSettings, type FollowSettings } from './follow-settings.ts';
 
 export const MAX_BACKTEST_DAYS = 90;
 /** The slippage model when the request names none: 50 bps plus 10 bps per $1,000 of copy. */
@@ -47,8 +54,8 @@ export interface BacktestRequest extends FollowSettings {
 export interface BacktestDeps {
   db: Db;
   clock: Clock;
-  /** Tick size and minimum size per token when the caller can look them up. */
-  marketRules?: (assetIds: readonly string[]) => Promise<ReadonlyMap<string, MarketRules>>;
+  /** Tick size, minimum size and categories per token when the caller can look them up. */
+  marketRules?: (assetIds: readonly string[]) => Promise<ReadonlyMap<string, FillMarketRules>>;
 }
 
 export interface BacktestView {
@@ -56,17 +63,8 @@ export interface BacktestView {
   from: string;
   to: string;
   days: number;
-  settings: {
-    proportionalityFactor: string;
-    maxInvestmentPerTradeUsd: string;
-    maxTotalExposureUsd: string;
-    minTradeSizeUsd: string | null;
-    maxSlippagePercent: string;
-    stopLossPercent: string | null;
-    takeProfitPercent: string | null;
-    allowedMarkets: string[] | null;
-    excludedMarkets: string[] | null;
-  };
+  /** Every setting the replay used: the request's, else a new follow's defaults. */
+  settings: FollowSettingsValues;
   slippageModel: { fixedBps: string; impactBpsPer1000Usd: string };
   startingBalanceUsd: string;
   endingEquityUsd: string;
@@ -138,18 +136,9 @@ export async function backtestTrader(
     .executeTakeFirst();
   if (!trader) throw notFound('trader');
 
-  const settings = {
-    proportionalityFactor: req.proportionalityFactor ?? '0.01',
-    maxInvestmentPerTradeUsd: req.maxInvestmentPerTradeUsd ?? SETTING_DEFAULTS.maxInvestmentPerTradeUsd,
-    maxTotalExposureUsd: req.maxTotalExposureUsd ?? SETTING_DEFAULTS.maxTotalExposureUsd,
-    minTradeSizeUsd:
-      req.minTradeSizeUsd === undefined ? SETTING_DEFAULTS.minTradeSizeUsd : req.minTradeSizeUsd,
-    maxSlippagePercent: req.maxSlippagePercent ?? '1',
-    stopLossPercent: req.stopLossPercent ?? null,
-    takeProfitPercent: req.takeProfitPercent ?? null,
-    allowedMarkets: req.allowedMarkets ?? null,
-    excludedMarkets: req.excludedMarkets ?? null,
-  };
+  const { days: _days, startingBalanceUsd: _start, slippageModel: _model, ...requested } = req;
+  // Opening copies of the leader's positions belong to following, not to a replay of its fills.
+  const settings = mergeSettings(NEW_FOLLOW_DEFAULTS, { ...requested, copyOpenPositions: false });
   checkSettings(settings, user);
   const model = req.slippageModel ?? DEFAULT_SLIPPAGE_MODEL;
 
@@ -221,7 +210,7 @@ export async function backtestTrader(
       });
     }
   }
-  const rules = deps.marketRules ? await deps.marketRules(assets) : new Map<string, MarketRules>();
+  const rules = deps.marketRules ? await deps.marketRules(assets) : new Map<string, FillMarketRules>();
 
   const result = replay({
     from,
@@ -236,18 +225,13 @@ export async function backtestTrader(
       side: f.side,
       price: dec(f.price),
       size: dec(f.size),
+      categories: rules.get(f.asset_id)?.categories ?? [],
     })),
     leaderPositionsAtStart: startPositions,
     observations,
     tokens,
     settings: {
-      proportionalityFactor: dec(settings.proportionalityFactor),
-      maxInvestmentPerTradeUsd: dec(settings.maxInvestmentPerTradeUsd),
-      maxTotalExposureUsd: dec(settings.maxTotalExposureUsd),
-      minTradeSizeUsd: opt(settings.minTradeSizeUsd),
-      maxSlippagePercent: dec(settings.maxSlippagePercent),
-      allowedMarkets: settings.allowedMarkets,
-      excludedMarkets: settings.excludedMarkets,
+      ...parseCopySettings(settings),
       stopLossPercent: opt(settings.stopLossPercent),
       takeProfitPercent: opt(settings.takeProfitPercent),
       startingBalanceUsd: dec(req.startingBalanceUsd),

@@ -20,6 +20,7 @@ import type { Clock } from '../auth/clock.ts';
 import type { Db } from '../db/client.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import { notFound } from './app-error.ts';
+import { detectionsOf, type FillDetectionView } from './fill-detection.ts';
 import {
   cursorString,
   cursorTimestamp,
@@ -83,6 +84,8 @@ export interface LeaderFillView {
   size: string;
   filledAt: string;
   detectedAt: string;
+  /** Which feed saw it first, each feed's arrival and lag (src/services/fill-detection.ts). */
+  detection: FillDetectionView | null;
 }
 
 export interface CopyabilityView {
@@ -291,6 +294,10 @@ async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Pro
     .orderBy('fill_key', 'desc')
     .limit(page.limit + 1)
     .execute();
+  const detections = await detectionsOf(
+    db,
+    rows.slice(0, page.limit).map((r) => r.fill_key),
+  );
   return toPage(
     rows,
     page.limit,
@@ -309,6 +316,7 @@ async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Pro
       size: r.size,
       filledAt: r.filled_at.toISOString(),
       detectedAt: r.detected_at.toISOString(),
+      detection: detections.get(r.fill_key) ?? null,
     }),
   );
 }

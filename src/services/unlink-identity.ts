@@ -8,7 +8,7 @@
 // Sessions are kept: they belong to the account, not to the identity used to open them.
 import { AppError, notFound } from './app-error.ts';
 import { withSecondFactor, type TwoFactorDeps } from './two-factor.ts';
-import { toUserView, type UserView } from './user-view.ts';
+import { userViewOf, type UserView, type UserViewDeps } from './user-view.ts';
 
 export const IDENTITY_KINDS = ['email', 'wallet', 'telegram'] as const;
 export type IdentityKind = (typeof IDENTITY_KINDS)[number];
@@ -36,7 +36,7 @@ const LABEL: Record<IdentityKind, string> = {
 };
 
 export async function unlinkIdentity(
-  deps: TwoFactorDeps,
+  deps: TwoFactorDeps & Pick<UserViewDeps, 'paperStartingBalanceUsd'>,
   userId: string,
   kind: IdentityKind,
   totp: string | undefined,
@@ -85,6 +85,6 @@ export async function unlinkIdentity(
       .where('id', '=', userId)
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toUserView(updated);
+    return userViewOf({ db: tx, paperStartingBalanceUsd: deps.paperStartingBalanceUsd }, updated);
   });
 }

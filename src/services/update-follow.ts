@@ -1,30 +1,44 @@
 // Edits a relationship's settings, switches its mode, pauses or resumes it. A stopped relationship
-// cannot be edited (follow the trader again instead).
+// cannot be edited (follow the trader again instead). Pausing records that the person paused it;
+// resuming (status: active) is the only way out of a pause, the circuit breaker's included, and
+// starts its count of failed copies again from zero. Switching to live mode needs a fresh 2FA code
+// when 2FA is on (as following in live mode does).
 import { sql } from 'kysely';
 import type { Clock } from '../auth/clock.ts';
-import { withTransaction, type Db } from '../db/client.ts';
+import { withTransaction, type Db, type Tx } from '../db/client.ts';
+import { settingsOfRow } from '../db/relationship-settings.ts';
+import type { MasterKey } from '../vault/master-key.ts';
+import { withSecondFactor } from './two-factor.ts';
 import { AppError, notFound } from './app-error.ts';
 import {
   checkSettings,
   lockUser,
+  mergeSettings,
+  refreshSizingInputs,
   requireActiveCredential,
   settingsToColumns,
   type FollowSettings,
+  type SizingSnapshots,
 } from './follow-settings.ts';
 import { toFollowView, type FollowView } from './follow-view.ts';
 
 export interface UpdateFollowInput extends FollowSettings {
-  mode?: 'live' | 'paper';
-  status?: 'active' | 'paused';
+  mode?: 'live' | 'paper' | undefined;
+  status?: 'active' | 'paused' | undefined;
 }
 
 export async function updateFollow(
-  deps: { db: Db; clock: Clock },
+  deps: { db: Db; clock: Clock; masterKey: MasterKey; sizingSnapshots?: SizingSnapshots | undefined },
   userId: string,
   id: string,
   input: UpdateFollowInput,
+  totp?: string,
 ): Promise<FollowView> {
-  return withTransaction(deps.db, async (tx) => {
+  // The code is asked for any request naming live mode (a no-op switch included): whether the row
+  // is live already is only known under the lock, and asking less often would leak it.
+  const run = <T>(work: (tx: Tx) => Promise<T>) =>
+    input.mode === 'live' ? withSecondFactor(deps, userId, totp, work) : withTransaction(deps.db, work);
+  const view = await run(async (tx) => {
     const user = await lockUser(tx, userId);
     const row = await tx
       .selectFrom('copy_relationships')
@@ -36,16 +50,8 @@ export async function updateFollow(
     if (!row) throw notFound('relationship');
     if (row.status === 'stopped')
       throw new AppError('conflict', 'the relationship is stopped; follow the trader again');
-    checkSettings(
-      {
-        maxInvestmentPerTradeUsd: input.maxInvestmentPerTradeUsd ?? row.max_investment_per_trade_usd,
-        maxTotalExposureUsd: input.maxTotalExposureUsd ?? row.max_total_exposure_usd,
-        minTradeSizeUsd: input.minTradeSizeUsd === undefined ? row.min_trade_size_usd : input.minTradeSizeUsd,
-        allowedMarkets: input.allowedMarkets === undefined ? row.allowed_markets : input.allowedMarkets,
-        excludedMarkets: input.excludedMarkets === undefined ? row.excluded_markets : input.excludedMarkets,
-      },
-      user,
-    );
+    const { mode: _mode, status: _status, ...settings } = input;
+    checkSettings(mergeSettings(settingsOfRow(row), settings), user);
     const mode = input.mode ?? row.mode;
     if (input.mode && input.mode !== row.mode) {
       // Shares bought in one mode can only be sold in that mode (paper shares do not exist at the
@@ -73,16 +79,32 @@ export async function updateFollow(
     }
     if (mode === 'live' && (input.mode === 'live' || input.status === 'active'))
       await requireActiveCredential(tx, userId);
-    const statusChange =
-      input.status && input.status !== row.status
-        ? { status: input.status, paused_at: input.status === 'paused' ? deps.clock() : null }
-        : {};
     const updated = await tx
       .updateTable('copy_relationships')
-      .set({ ...settingsToColumns(input), ...(input.mode ? { mode: input.mode } : {}), ...statusChange })
+      .set({
+        ...settingsToColumns(settings),
+        ...(input.mode ? { mode: input.mode } : {}),
+        ...statusChange(row.status, input.status, deps.clock()),
+      })
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
     return toFollowView(updated);
   });
+  await refreshSizingInputs(deps.sizingSnapshots, { userId, ...view });
+  return view;
+}
+
+/** The columns a pause or a resume changes (nothing when the status stays). */
+function statusChange(current: 'active' | 'paused', wanted: 'active' | 'paused' | undefined, now: Date) {
+  if (!wanted || wanted === current) return {};
+  if (wanted === 'paused')
+    return { status: 'paused' as const, paused_at: now, pause_reason: 'user' as const, pause_detail: null };
+  return {
+    status: 'active' as const,
+    paused_at: null,
+    pause_reason: null,
+    pause_detail: null,
+    consecutive_failures: 0,
+  };
 }

@@ -20,10 +20,17 @@ import {
 import { Prng, hashHex } from './engine/prng.ts';
 import type { EngineMarket, EngineOrder, Fill, OutcomeIndex } from './engine/types.ts';
 import { MICRO, fromMicro } from './engine/units.ts';
-import { MarketFactory, type Category, type SimEvent, type SimMarket } from './model/catalog.ts';
+import {
+  MarketFactory,
+  type Category,
+  type MarketLiquidity,
+  type SimEvent,
+  type SimMarket,
+} from './model/catalog.ts';
 import { DEFAULT_WALK, EventTruth, type WalkParams } from './model/true-probability.ts';
 import {
   MarketMaker,
+  PRO_PROFILE,
   STYLE_PROFILES,
   TRADER_STYLES,
   Trader,
@@ -39,8 +46,27 @@ const DAY_MS = 86_400_000;
 
 export interface SimulationConfig {
   seed: number;
-  /** Simulated start time, epoch ms. */
+  /**
+   * When the live simulation starts, epoch ms. With `historyMs` > 0 the market opens that long
+   * before and `runHistory()` brings it up to here, so clients find a past behind it.
+   */
   startTime: number;
+  /** Simulated history before `startTime`, ms (0 = the market opens at `startTime`). */
+  historyMs: number;
+  /**
+   * Activity during the history, as a fraction of the live rates: trader arrivals are this much
+   * rarer and the truth walks in steps this much longer, so a month of history costs a few
+   * seconds of CPU instead of minutes. Refills after fills are not thinned.
+   */
+  historyActivity: number;
+  /** Mean time between periodic requotes of one maker on one market during the history. */
+  historyRequoteMeanMs: number;
+  /** Fraction of the informed traders that are pros (PRO_PROFILE), rounded. */
+  proShare: number;
+  /** Delay range (ms) between a maker's order trading and the maker refilling its quotes. */
+  refillDelayMs: readonly [number, number];
+  /** Share of markets in each liquidity tier (the rest are `mid`). */
+  liquidityTiers: { readonly top: number; readonly thin: number };
   binaryMarkets: number;
   negRiskEvents: number;
   outcomesPerEvent: readonly [number, number];
@@ -64,13 +90,26 @@ export interface SimulationConfig {
 export const DEFAULT_SIMULATION_CONFIG: SimulationConfig = {
   seed: 1,
   startTime: Date.UTC(2026, 0, 1),
+  historyMs: 0,
+  historyActivity: 0.02,
+  historyRequoteMeanMs: 12 * 3_600_000,
+  proShare: 0.2,
+  refillDelayMs: [5, 25],
+  liquidityTiers: { top: 0.3, thin: 0.3 },
   binaryMarkets: 36,
   negRiskEvents: 4,
   outcomesPerEvent: [3, 6],
   marketLifetimeDays: [5, 30],
   marketMakers: 8,
   makersPerMarket: 3,
-  makerParams: { levels: 3, levelSize: 100, halfSpread: 0.01, obsNoise: 0.15, smoothing: 0.3 },
+  makerParams: {
+    levels: 3,
+    levelSize: 100,
+    halfSpread: 0.01,
+    obsNoise: 0.15,
+    smoothing: 0.3,
+    skewPerLevel: 0,
+  },
   makerBankroll: 2_000_000,
   requoteMeanMs: 120_000,
   traders: { informed: 60, noise: 200, whale: 10, flipper: 90, 'multi-fill': 40 },
@@ -145,6 +184,11 @@ const enum Kind {
   Trader,
   Quote,
   Resolve,
+  Refill,
+  /** The end of the history: arrivals and requotes switch to the live rates. */
+  GoLive,
+  /** A callback of `at()` (benches and tests acting as an outside agent at a simulated time). */
+  Callback,
 }
 
 interface Scheduled {
@@ -152,6 +196,8 @@ interface Scheduled {
   seq: number;
   kind: Kind;
   idx: number;
+  /** Trader / Quote entries of an earlier rate regime are stale after GoLive. */
+  gen: number;
   market: SimMarket | null;
   event: SimEvent | null;
 }
@@ -167,6 +213,18 @@ export class Simulation {
   readonly treasury: string;
 
   private clockMs: number;
+  /** The history ends and the live rates apply from here (epoch ms). */
+  readonly liveFrom: number;
+  private gen = 0;
+  private lastWalk: number;
+  private readonly makerIndex = new Map<string, number>();
+  /** Pending refills, keyed maker index × market index. */
+  private readonly refillsDue = new Set<number>();
+  /** Every (maker, market) pair with periodic requotes, for rescheduling at GoLive. */
+  private readonly quotePairs: { maker: number; market: SimMarket }[] = [];
+  private readonly liquidityRng: Prng;
+  private readonly callbacks = new Map<number, () => void>();
+  private callbackSeq = 0;
   private readonly rng: Prng;
   private readonly walkRng: Prng;
   private readonly agentRng: Prng;
@@ -194,8 +252,11 @@ export class Simulation {
   constructor(config: Partial<SimulationConfig> & { seed: number }) {
     this.config = { ...DEFAULT_SIMULATION_CONFIG, ...config };
     const cfg = this.config;
-    this.clockMs = cfg.startTime;
+    this.liveFrom = cfg.startTime;
+    this.clockMs = cfg.startTime - cfg.historyMs;
+    this.lastWalk = this.clockMs;
     this.rng = new Prng(cfg.seed);
+    this.liquidityRng = this.rng.fork('liquidity');
     this.walkRng = this.rng.fork('walk');
     this.agentRng = this.rng.fork('agents');
     this.schedRng = this.rng.fork('schedule');
@@ -242,31 +303,72 @@ export class Simulation {
         levelSize: Math.round(p.levelSize * walletRng.uniform(0.6, 1.4)),
       };
       const mm = new MarketMaker(address, name, params, this.engine);
+      this.makerIndex.set(address, this.makers.length);
       this.makers.push(mm);
       this.registerWallet(address, name, 'market-maker', walletRng);
       this.engine.fundPusdMicro(address, cfg.makerBankroll * MICRO);
     }
-    for (const style of TRADER_STYLES) {
-      const profile = cfg.styles[style];
-      for (let i = 0; i < cfg.traders[style]; i++) {
-        const address = `0x${walletRng.hex(20)}`;
-        const name = `${style}-${i + 1}`;
-        const t = new Trader(address, name, style, profile, this.engine);
-        this.traders.push(t);
-        this.registerWallet(address, name, style, walletRng);
-        const bankroll = Math.round(walletRng.uniform(profile.bankroll[0], profile.bankroll[1]));
-        this.engine.fundPusdMicro(address, bankroll * MICRO);
-      }
-    }
+    this.createTraders(walletRng);
 
     const maxLife = cfg.marketLifetimeDays[1] * DAY_MS;
     for (let i = 0; i < cfg.binaryMarkets; i++) this.openEvent(false, this.schedRng.uniform(DAY_MS, maxLife));
     for (let i = 0; i < cfg.negRiskEvents; i++) this.openEvent(true, this.schedRng.uniform(DAY_MS, maxLife));
 
-    this.schedule(this.clockMs + cfg.walkIntervalMs, Kind.Walk, 0, null, null);
+    this.schedule(this.clockMs + this.walkInterval(), Kind.Walk, 0, null, null);
     this.schedule(this.clockMs, Kind.Snapshot, 0, null, null);
     for (let i = 0; i < this.traders.length; i++) this.scheduleTrader(i);
     for (const m of this.allMarkets) this.sampleMarket(m);
+    if (this.clockMs < this.liveFrom) this.schedule(this.liveFrom, Kind.GoLive, 0, null, null);
+  }
+
+  /**
+   * Traders of every style; the first `proShare` of the informed ones are pros. Each trader's
+   * size scale is its style's typical size times a Pareto draw, so a few traders of every style
+   * trade far larger than the rest (heavy tails), and its bankroll covers at least 20 such trades.
+   */
+  private createTraders(walletRng: Prng): void {
+    const cfg = this.config;
+    const pros = Math.round(cfg.traders.informed * cfg.proShare);
+    for (const style of TRADER_STYLES) {
+      for (let i = 0; i < cfg.traders[style]; i++) {
+        const pro = style === 'informed' && i < pros;
+        const profile = pro ? PRO_PROFILE : cfg.styles[style];
+        const address = `0x${walletRng.hex(20)}`;
+        const name = pro ? `pro-${i + 1}` : `${style}-${i + 1 - (style === 'informed' ? pros : 0)}`;
+        const pareto = Math.min(30, walletRng.uniform(0, 1) ** (-1 / profile.sizeTail));
+        const sizeUsd = profile.sizeUsd * pareto;
+        const t = new Trader(address, name, style, profile, this.engine, sizeUsd, pro);
+        this.traders.push(t);
+        this.registerWallet(address, name, style, walletRng);
+        const drawn = walletRng.uniform(profile.bankroll[0], profile.bankroll[1]);
+        this.engine.fundPusdMicro(address, Math.round(Math.max(drawn, 20 * sizeUsd)) * MICRO);
+      }
+    }
+  }
+
+  /**
+   * Runs `fn` at simulated time `t` (≥ now) between two scheduled events, where it may place
+   * orders like any trader: how a bench acts "30 ms after a fill" without slicing the clock.
+   */
+  at(t: number, fn: () => void): void {
+    if (t < this.clockMs) throw new RangeError('cannot schedule in the past');
+    const id = this.callbackSeq++;
+    this.callbacks.set(id, fn);
+    this.schedule(t, Kind.Callback, id, null, null);
+  }
+
+  /** Runs the history (if any) up to `liveFrom`. Subscribe first to see its fills. */
+  runHistory(): void {
+    if (this.clockMs < this.liveFrom) this.advanceTo(this.liveFrom);
+  }
+
+  /** 1 live, `historyActivity` during the history. */
+  private activityScale(): number {
+    return this.clockMs < this.liveFrom ? this.config.historyActivity : 1;
+  }
+
+  private walkInterval(): number {
+    return Math.round(this.config.walkIntervalMs / this.activityScale());
   }
 
   // ================================================================= time
@@ -297,12 +399,16 @@ export class Simulation {
     const cfg = this.config;
     switch (e.kind) {
       case Kind.Walk: {
+        const dt = e.t - this.lastWalk;
+        this.lastWalk = e.t;
         for (const ev of this.allEvents) {
           if (ev.closed) continue;
-          (this.truths.get(ev) as EventTruth).step(cfg.walkIntervalMs, cfg.walk, this.walkRng);
+          (this.truths.get(ev) as EventTruth).step(dt, cfg.walk, this.walkRng);
           for (const m of ev.markets) this.sampleMarket(m);
         }
-        this.schedule(e.t + cfg.walkIntervalMs, Kind.Walk, 0, null, null);
+        // The history's long steps stop at liveFrom; live steps follow.
+        const next = e.t + this.walkInterval();
+        this.schedule(e.t < this.liveFrom ? Math.min(next, this.liveFrom) : next, Kind.Walk, 0, null, null);
         break;
       }
       case Kind.Snapshot:
@@ -310,28 +416,75 @@ export class Simulation {
         this.schedule(e.t + cfg.snapshotIntervalMs, Kind.Snapshot, 0, null, null);
         break;
       case Kind.Trader:
+        if (e.gen !== this.gen) break;
         (this.traders[e.idx] as Trader).act(this.ctx);
         this.scheduleTrader(e.idx);
         break;
       case Kind.Quote: {
+        if (e.gen !== this.gen) break;
         const m = e.market as SimMarket;
         if (m.closed) {
           (this.makers[e.idx] as MarketMaker).forget(m.engine as EngineMarket);
           break;
         }
         (this.makers[e.idx] as MarketMaker).requote(this.ctx, m);
-        this.schedule(e.t + this.schedRng.exponential(1 / cfg.requoteMeanMs), Kind.Quote, e.idx, m, null);
+        this.scheduleQuote(e.idx, m);
+        break;
+      }
+      case Kind.Refill: {
+        const m = e.market as SimMarket;
+        this.refillsDue.delete(refillKey(e.idx, m));
+        if (!m.closed) (this.makers[e.idx] as MarketMaker).refill(this.ctx, m);
         break;
       }
       case Kind.Resolve:
         this.resolveEvent(e.event as SimEvent);
         break;
+      case Kind.GoLive:
+        this.goLive();
+        break;
+      case Kind.Callback: {
+        const cb = this.callbacks.get(e.idx);
+        this.callbacks.delete(e.idx);
+        cb?.();
+        break;
+      }
+    }
+  }
+
+  /** Redraws every arrival and requote at the live rates (the history's ones are far apart). */
+  private goLive(): void {
+    this.gen++;
+    for (let i = 0; i < this.traders.length; i++) this.scheduleTrader(i);
+    const live = this.quotePairs.filter((p) => !p.market.closed);
+    this.quotePairs.length = 0;
+    for (const p of live) {
+      this.quotePairs.push(p);
+      this.scheduleQuote(p.maker, p.market);
     }
   }
 
   private scheduleTrader(i: number): void {
-    const rate = (this.traders[i] as Trader).profile.ratePerDay / DAY_MS;
+    const rate = ((this.traders[i] as Trader).profile.ratePerDay / DAY_MS) * this.activityScale();
     this.schedule(this.clockMs + this.schedRng.exponential(rate), Kind.Trader, i, null, null);
+  }
+
+  private scheduleQuote(maker: number, m: SimMarket): void {
+    const cfg = this.config;
+    const rate = 1 / (this.clockMs < this.liveFrom ? cfg.historyRequoteMeanMs : cfg.requoteMeanMs);
+    this.schedule(this.clockMs + this.schedRng.exponential(rate), Kind.Quote, maker, m, null);
+  }
+
+  /** A maker whose order traded refills its quotes on that market a few ms later (once). */
+  private scheduleRefill(f: Fill): void {
+    const maker = this.makerIndex.get(f.maker.address);
+    if (maker === undefined || f.market.resolved) return;
+    const m = this.allMarkets[f.market.idx] as SimMarket;
+    const key = refillKey(maker, m);
+    if (this.refillsDue.has(key)) return;
+    this.refillsDue.add(key);
+    const [lo, hi] = this.config.refillDelayMs;
+    this.schedule(this.clockMs + this.schedRng.uniform(lo, hi), Kind.Refill, maker, m, null);
   }
 
   private schedule(
@@ -341,7 +494,8 @@ export class Simulation {
     market: SimMarket | null,
     event: SimEvent | null,
   ): void {
-    pushQueue(this.queue, { t: Math.ceil(t), seq: this.queueSeq++, kind, idx, market, event });
+    const gen = this.gen;
+    pushQueue(this.queue, { t: Math.ceil(t), seq: this.queueSeq++, kind, idx, gen, market, event });
   }
 
   // ================================================================= markets
@@ -354,7 +508,9 @@ export class Simulation {
     this.truths.set(ev, new EventTruth(negRisk, ev.markets.length, this.walkRng));
     this.allEvents.push(ev);
     this.eventBySlug.set(ev.slug, ev);
+    const liquidity = this.drawLiquidity();
     for (const m of ev.markets) {
+      m.liquidity = liquidity;
       m.engine = this.engine.addMarket({
         conditionId: m.conditionId,
         tokenIds: m.clobTokenIds,
@@ -390,14 +546,23 @@ export class Simulation {
     while (chosen.size < n) chosen.add(this.schedRng.int(this.makers.length));
     for (const i of [...chosen].sort((a, b) => a - b)) {
       (this.makers[i] as MarketMaker).requote(this.ctx, m);
-      this.schedule(
-        this.clockMs + this.schedRng.exponential(1 / this.config.requoteMeanMs),
-        Kind.Quote,
-        i,
-        m,
-        null,
-      );
+      this.quotePairs.push({ maker: i, market: m });
+      this.scheduleQuote(i, m);
     }
+  }
+
+  /**
+   * An event's liquidity tier (all its markets share it): top events carry 25–60× the makers'
+   * base level size on half the base spread, thin ones a fifth to a half of it on twice the
+   * spread, the rest 2–6× on the base spread.
+   */
+  private drawLiquidity(): MarketLiquidity {
+    const r = this.liquidityRng;
+    const u = r.uniform(0, 1);
+    const { top, thin } = this.config.liquidityTiers;
+    if (u < top) return { tier: 'top', depthFactor: r.uniform(25, 60), spreadFactor: 0.5 };
+    if (u < top + thin) return { tier: 'thin', depthFactor: r.uniform(0.2, 0.5), spreadFactor: 2 };
+    return { tier: 'mid', depthFactor: r.uniform(2, 6), spreadFactor: 1 };
   }
 
   /**
@@ -522,6 +687,7 @@ export class Simulation {
 
   private onEngineFill(f: Fill): void {
     this.history.record(f);
+    this.scheduleRefill(f);
     if (this.fillListeners.length > 0) {
       const e = views.fillEvent(f);
       for (const l of this.fillListeners) l(e);
@@ -782,6 +948,10 @@ function subscribe<T>(list: Listener<T>[], cb: Listener<T>): () => void {
     const i = list.indexOf(cb);
     if (i >= 0) list.splice(i, 1);
   };
+}
+
+function refillKey(maker: number, m: SimMarket): number {
+  return (m.engine as EngineMarket).idx * 1024 + maker;
 }
 
 function before(a: Scheduled, b: Scheduled): boolean {

@@ -63,6 +63,8 @@ export interface LiveVenueFactoryOptions {
   /** The process-wide limiter; one is created per factory when omitted. */
   readonly limiter?: RateLimiter;
   readonly timeouts?: { readonly readMs?: number; readonly placeMs?: number };
+  /** Where a filled order's fees come from at the ack (PolymarketVenueOptions.feesAtAck). */
+  readonly feesAtAck?: 'trades' | 'schedule';
   /** Recorded in each 'use' audit row (default 'live_order'). */
   readonly purpose?: string;
   readonly fetch?: typeof fetch;
@@ -130,6 +132,7 @@ export function createLiveVenueFactory(options: LiveVenueFactoryOptions): LiveVe
       limiter,
       ...(options.rulesCache ? { rulesCache: options.rulesCache } : {}),
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.feesAtAck ? { feesAtAck: options.feesAtAck } : {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   };

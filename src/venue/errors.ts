@@ -7,9 +7,10 @@
 //   auth               credentials or account not allowed: stop and alert
 //   not_found          the thing asked for does not exist
 // Only retry.ts retries; adapters classify and throw.
+import type { ExecutionErrorKind } from '../domain/queue-retry.ts';
 
-export type VenueErrorKind =
-  'retryable' | 'rate_limited' | 'rejected' | 'insufficient_funds' | 'unknown_outcome' | 'auth' | 'not_found';
+// The union lives in the domain (the queue's retry rules decide on each kind); the venue uses it.
+export type VenueErrorKind = ExecutionErrorKind;
 
 /** Machine-readable detail. Rejections always carry one; other kinds carry one when known. */
 export type VenueErrorReason =

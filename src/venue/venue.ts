@@ -40,6 +40,11 @@ export interface Market {
   /** True once the outcome is final; then `winningTokenId` is set (null for a void/50-50 market). */
   readonly resolved: boolean;
   readonly winningTokenId: string | null;
+  /**
+   * The venue's tags for the market ("Politics", "NBA"…), when it gives them; a follow's category
+   * filter reads them (src/domain/market-categories.ts).
+   */
+  readonly tags?: readonly string[];
 }
 
 export interface MarketListQuery {

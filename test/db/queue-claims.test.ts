@@ -46,6 +46,44 @@ describe('trade_queue claims', () => {
     expect((await statusOf(d.id)).status).toBe('pending');
   });
 
+  it('claims the copies of one fill in an order that favours no follower, different for every fill', async () => {
+    const db = t.current.db;
+    const at = new Date(Date.UTC(2026, 10, 25, 12, 0, 0));
+    const rels: string[] = [];
+    for (let i = 0; i < 40; i++)
+      rels.push((await insertRelationship(db, userId, (await insertTrader(db)).wallet_address)).id);
+    for (const fill of ['fill-a', 'fill-b'])
+      await sql`INSERT INTO leader_fills (fill_key, trader_wallet_address, transaction_hash, asset_id,
+                  condition_id, side, price, size, occurrence, filled_at, source)
+                VALUES (${fill}, ${'0x' + '1'.repeat(40)}, ${'0x' + '2'.repeat(64)}, 'tok', 'cond', 'BUY',
+                  0.5, 10, 0, now(), 'rtds')`.execute(db);
+    // Two fan-outs (one created_at each), inserted in relationship-id order as the fan-out writes them.
+    for (const [fill, created] of [
+      ['fill-a', at],
+      ['fill-b', new Date(at.getTime() + 1000)],
+    ] as const)
+      for (const rel of rels)
+        await insertQueueRow(db, userId, rel, { source_fill_key: fill, created_at: created });
+    const claimed = await claimBatch(db, { workerId: 'w', limit: 100, leaseMs: 30_000 });
+    expect(claimed).toHaveLength(80);
+    const orderOf = (fill: string) =>
+      claimed.filter((r) => r.source_fill_key === fill).map((r) => r.copy_relationship_id);
+    // FIFO between fills: every copy of the older fill first.
+    expect(claimed.slice(0, 40).every((r) => r.source_fill_key === 'fill-a')).toBe(true);
+    const a = orderOf('fill-a');
+    const b = orderOf('fill-b');
+    const byId = [...rels].sort((x, y) => Number(x) - Number(y));
+    // Within a fill: by the (fill, relationship) hash, not by relationship id, and not the same
+    // order for the next fill (the last follower of one fill is not the last of every fill).
+    expect(a).not.toEqual(byId);
+    expect(b).not.toEqual(byId);
+    expect(b).not.toEqual(a);
+    const { rows } = await sql<{ rel: string }>`
+      SELECT copy_relationship_id::text AS rel FROM trade_queue WHERE source_fill_key = 'fill-a'
+       ORDER BY hashtext('fill-a' || ':' || copy_relationship_id::text), id`.execute(db);
+    expect(a).toEqual(rows.map((r) => r.rel));
+  });
+
   it('never hands the same row to two concurrent workers', async () => {
     for (let i = 0; i < 60; i++) await row();
     const results = await Promise.all(

@@ -40,12 +40,14 @@ describe('trade_queue retention', () => {
         status: 'failed',
         created_at: daysAgo(30),
         completed_at: daysAgo(20),
+        stage: 'reconciliation',
         error_message: 'reconcile: unknown_outcome: response lost',
       }),
       await row({
         status: 'failed',
         created_at: daysAgo(30),
         completed_at: daysAgo(20),
+        stage: 'operator',
         error_message: 'needs_operator: the order may exist at the venue',
       }),
     ];

@@ -65,6 +65,7 @@ describe('views', () => {
       total_exposure_usd: '60.500000',
       total_realized_pnl: '2.750000',
       total_unrealized_pnl: '-0.250000',
+      dust_positions: 0,
     });
 
     const empty = await db

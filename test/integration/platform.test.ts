@@ -42,10 +42,21 @@ describe('platform shell', () => {
       expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok' });
       const ready = await fetch(`${url}/ready`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({
+      const body = (await ready.json()) as {
+        status: string;
+        checks: Record<string, { ok: boolean; details?: { feeds: { feed: string }[] } }>;
+      };
+      expect(body).toMatchObject({
         status: 'ready',
-        checks: { database: { ok: true }, venue: { ok: true }, ingest: { ok: true } },
+        checks: { database: { ok: true }, venue: { ok: true }, ingest: { ok: true }, jobs: { ok: true } },
       });
+      expect(Object.keys(body.checks).sort()).toEqual(['database', 'ingest', 'jobs', 'venue']);
+      // Ingest says which feeds it runs; one still connecting does not make the platform unready.
+      expect(body.checks.ingest!.details!.feeds.map((f) => f.feed).sort()).toEqual([
+        'chain',
+        'data_api',
+        'rtds',
+      ]);
       expect((await migrationStatus(t.current.db)).every((m) => m.executedAt)).toBe(true);
     } finally {
       child.kill('SIGTERM');
@@ -61,6 +72,7 @@ describe('platform shell', () => {
       PORT: '0',
       LOG_LEVEL: 'silent',
       SIMULATOR_PORT: '0',
+      SIMULATOR_HISTORY_DAYS: '0',
     });
     const platform = await startPlatform(config, createLogger('silent'));
     try {

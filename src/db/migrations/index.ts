@@ -20,6 +20,18 @@ import * as m0024 from './0024-admin-audit.ts';
 import * as m0030 from './0030-leader-analytics.ts';
 import * as m0035 from './0035-leader-tracking.ts';
 import * as m0036 from './0036-copyability.ts';
+import * as m0045 from './0045-demo-account.ts';
+import * as m0050 from './0050-event-stream-tickets.ts';
+import * as m0060 from './0060-engine-scale.ts';
+import * as m0070 from './0070-telegram.ts';
+import * as m0071 from './0071-follow-paused-notification.ts';
+import * as m0080 from './0080-job-runs.ts';
+import * as m0082 from './0082-operator-tools.ts';
+import * as m0090 from './0090-copy-settings.ts';
+import * as m0100 from './0100-chain-detection.ts';
+import * as m0110 from './0110-queue-stage.ts';
+import * as m0112 from './0112-leaderboard-filters.ts';
+import * as m0115 from './0115-dust-positions.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-extensions-and-triggers': m0001,
@@ -41,4 +53,16 @@ export const migrations: Record<string, Migration> = {
   '0030-leader-analytics': m0030,
   '0035-leader-tracking': m0035,
   '0036-copyability': m0036,
+  '0045-demo-account': m0045,
+  '0050-event-stream-tickets': m0050,
+  '0060-engine-scale': m0060,
+  '0070-telegram': m0070,
+  '0071-follow-paused-notification': m0071,
+  '0080-job-runs': m0080,
+  '0082-operator-tools': m0082,
+  '0090-copy-settings': m0090,
+  '0100-chain-detection': m0100,
+  '0110-queue-stage': m0110,
+  '0112-leaderboard-filters': m0112,
+  '0115-dust-positions': m0115,
 };

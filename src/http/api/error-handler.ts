@@ -30,6 +30,8 @@ export const APP_ERROR_STATUS: Record<AppErrorCode, number> = {
   identity_taken: 409,
   telegram_unavailable: 503,
   monitoring_unavailable: 503,
+  venue_unavailable: 503,
+  csrf_failed: 403,
 };
 
 /** Codes only the HTTP edge produces. */

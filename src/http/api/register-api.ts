@@ -2,6 +2,7 @@
 // zod request/response schemas, the OpenAPI document (/api/v1/openapi.json) and its browsable page
 // (/docs), the one error body, and the routes. Routes stay thin: each calls one use case in
 // src/services.
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -18,22 +19,33 @@ import type { UserEventHub } from '../../events/hub.ts';
 import { AppError } from '../../services/app-error.ts';
 import { authenticate } from '../../services/authenticate.ts';
 import type { ApiDeps } from './api-deps.ts';
-import { apiErrorHandler, errorBody } from './error-handler.ts';
+import { contentSecurityPolicy } from '../content-security-policy.ts';
+import { routeNotFound } from '../not-found.ts';
+import { registerWebApp } from '../web-app.ts';
+import { apiErrorHandler } from './error-handler.ts';
+import { completeDocument } from './openapi-completeness.ts';
 import { limiter } from './rate-limits.ts';
 import { bearerToken } from './request-auth.ts';
 import { accountSecurityRoutes } from './routes/account-security-routes.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
+import { jobRoutes } from './routes/job-routes.ts';
 import { authRoutes } from './routes/auth-routes.ts';
 import { backtestRoutes } from './routes/backtest-routes.ts';
+import { configRoutes } from './routes/config-routes.ts';
 import { controlRoutes } from './routes/control-routes.ts';
 import { credentialRoutes } from './routes/credential-routes.ts';
+import { dashboardRoutes } from './routes/dashboard-routes.ts';
 import { discoveryRoutes } from './routes/discovery-routes.ts';
 import { eventRoutes, type EventStreamSettings } from './routes/event-routes.ts';
 import { followRoutes } from './routes/follow-routes.ts';
 import { identityRoutes } from './routes/identity-routes.ts';
+import { leaderFillRoutes } from './routes/leader-fill-routes.ts';
 import { leaderboardRoutes } from './routes/leaderboard-routes.ts';
+import { presetRoutes } from './routes/preset-routes.ts';
 import { readRoutes } from './routes/read-routes.ts';
 import { sessionRoutes } from './routes/session-routes.ts';
+import { telegramRoutes } from './routes/telegram-routes.ts';
+import { traderSeriesRoutes } from './routes/trader-series-routes.ts';
 
 export const API_PREFIX = '/api/v1';
 
@@ -55,12 +67,28 @@ export async function registerApi(
   deps: ApiDeps,
   extras: ApiExtras = extrasFromApp(app),
 ): Promise<void> {
-  await app.register(helmet, { global: true });
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: contentSecurityPolicy({
+        telegramLogin: deps.settings.telegramBotToken !== undefined,
+        https: deps.settings.publicUrl.startsWith('https:'),
+      }),
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    // The pages are never framed (clickjacking): the CSP's frame-ancestors 'none' for new browsers.
+    frameguard: { action: 'deny' },
+  });
+  // Parses the one cookie the API reads (the refresh token, on /auth/refresh and /auth/logout).
+  await app.register(cookie);
   await app.register(cors, {
     // Only listed browser origins; requests without an Origin header (curl, servers) are not CORS.
     origin: (origin, cb) => cb(null, origin !== undefined && deps.settings.corsOrigins.includes(origin)),
     methods: ['GET', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'x-totp'],
+    allowedHeaders: ['authorization', 'content-type', 'x-totp', 'x-requested-with'],
+    // The refresh cookie, for an allowed origin (a dev server on another port); none for the rest.
+    credentials: true,
     exposedHeaders: ['retry-after', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'],
     maxAge: 600,
   });
@@ -83,7 +111,7 @@ export async function registerApi(
       },
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => completeDocument(jsonSchemaTransformObject(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
@@ -92,9 +120,7 @@ export async function registerApi(
       api.setValidatorCompiler(validatorCompiler);
       api.setSerializerCompiler(serializerCompiler);
       api.setErrorHandler(apiErrorHandler);
-      api.setNotFoundHandler((req, reply) =>
-        reply.code(404).send(errorBody('route_not_found', `no route ${req.method} ${req.url.split('?')[0]}`)),
-      );
+      api.setNotFoundHandler(routeNotFound);
       api.decorateRequest('auth', null);
       api.addHook('onRoute', (route) => {
         route.bodyLimit ??= deps.settings.bodyLimitBytes;
@@ -119,6 +145,12 @@ export async function registerApi(
       // Public reads (per-IP budget only).
       await api.register(leaderboardRoutes(deps));
       await api.register(discoveryRoutes(deps));
+      await api.register(traderSeriesRoutes(deps));
+      await api.register(leaderFillRoutes(deps));
+      await api.register(configRoutes(deps));
+
+      // Live events: authenticated inside (a bearer token, or a one-time ticket for EventSource).
+      if (extras.events) await api.register(eventRoutes(deps, extras.events.hub, extras.events));
 
       // Everything else needs a signed-in user.
       await api.register(async (priv) => {
@@ -137,18 +169,23 @@ export async function registerApi(
         await priv.register(accountSecurityRoutes(deps));
         await priv.register(credentialRoutes(deps));
         await priv.register(followRoutes(deps));
+        await priv.register(presetRoutes(deps));
         await priv.register(backtestRoutes(deps));
         await priv.register(readRoutes(deps));
+        await priv.register(dashboardRoutes(deps));
         await priv.register(controlRoutes(deps));
-        if (extras.events) await priv.register(eventRoutes(deps, extras.events.hub, extras.events));
+        await priv.register(telegramRoutes(deps));
         await priv.register(async (admin) => {
           admin.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
             if (req.auth?.role !== 'admin') throw new AppError('forbidden', 'admins only');
           });
           await admin.register(adminRoutes(deps));
+          await admin.register(jobRoutes(deps));
         });
       });
     },
     { prefix: API_PREFIX },
   );
+  // The dashboard at / (after the API, so Helmet's headers and the /api routes come first).
+  await registerWebApp(app, deps.settings.webDistDir);
 }

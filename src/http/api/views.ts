@@ -30,7 +30,13 @@ export const TokenPairSchema = z
     tokenType: z.literal('Bearer'),
     accessToken: z.string(),
     accessTokenExpiresAt: z.string(),
-    refreshToken: z.string(),
+    refreshToken: z
+      .string()
+      .optional()
+      .describe(
+        'also set in the httpOnly polycopy_refresh cookie; left out of the body for the web app ' +
+          '(X-Requested-With: polycopy-web)',
+      ),
     refreshTokenExpiresAt: z.string(),
     sessionId: z.string(),
   })

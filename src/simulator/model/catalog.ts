@@ -13,6 +13,17 @@ export interface FeeSchedule {
   rebateRate: number;
 }
 
+/**
+ * How much liquidity the market makers bring to a market: `top` markets carry thousands of dollars
+ * within two cents of the mid on a one-cent spread, `thin` ones a few dozen shares on a wide one.
+ * Multiplies the makers' level size and half spread (set by the Simulation when the market opens).
+ */
+export interface MarketLiquidity {
+  readonly tier: 'top' | 'mid' | 'thin';
+  readonly depthFactor: number;
+  readonly spreadFactor: number;
+}
+
 export interface SimMarket {
   /** Gamma's own numeric id (a string), not the conditionId. */
   readonly id: string;
@@ -39,6 +50,7 @@ export interface SimMarket {
   readonly endDate: number;
   readonly event: SimEvent;
   engine: EngineMarket | null;
+  liquidity: MarketLiquidity;
   closed: boolean;
   closedTime: number;
   /** Winning outcome index once resolved. */
@@ -267,6 +279,7 @@ export class MarketFactory {
       endDate,
       event: ev,
       engine: null,
+      liquidity: { tier: 'mid', depthFactor: 1, spreadFactor: 1 },
       closed: false,
       closedTime: 0,
       winner: -1,

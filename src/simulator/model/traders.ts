@@ -2,7 +2,7 @@
 // at Poisson arrival times scheduled by the Simulation and trade through the same engine entry
 // point as external orders. Prices here are micro-pUSD integers, sizes micro-shares (units.ts).
 import type { MatchingEngine } from '../engine/matching-engine.ts';
-import type { Account } from '../engine/ledger.ts';
+import type { Account, Holding } from '../engine/ledger.ts';
 import type { Prng } from '../engine/prng.ts';
 import type { EngineMarket, EngineOrder, OrderType, OutcomeIndex, Side } from '../engine/types.ts';
 import { LOT_MICRO, MICRO } from '../engine/units.ts';
@@ -22,29 +22,96 @@ export interface StyleProfile {
   infoNoise: number;
   /** Minimum perceived edge (price units) before trading on information. */
   edge: number;
-  /** Fraction of available pUSD committed per trade. */
-  stake: readonly [number, number];
+  /** Largest fraction of available pUSD one trade may commit. */
+  maxStake: number;
+  /**
+   * Typical dollars per trade of the style's median trader. Each trader's own scale is this times
+   * a Pareto draw (`sizeTail` = the tail index: smaller = heavier), and each trade is that scale
+   * times a log-normal factor, so sizes run from a few dollars to thousands, heavy-tailed, as on
+   * Polymarket.
+   */
+  sizeUsd: number;
+  sizeTail: number;
 }
+
+/** Spread (log sd) of one trader's trade sizes around its own scale. */
+export const TRADE_SIZE_LOG_SD = 0.8;
 
 export const STYLE_PROFILES: Record<TraderStyle, StyleProfile> = {
   // informed: sees the true probability through small noise and trades only when the book is
   // mispriced by more than `edge`; takes profit when the market reaches its estimate. Wins over
   // time because the market makers' quotes lag the truth (they requote from a noisy, smoothed
   // estimate), so informed orders systematically buy below and sell above the truth.
-  informed: { ratePerDay: 10, bankroll: [2_000, 6_000], infoNoise: 0.08, edge: 0.025, stake: [0.03, 0.07] },
+  informed: {
+    ratePerDay: 10,
+    bankroll: [2_000, 6_000],
+    infoNoise: 0.08,
+    edge: 0.025,
+    maxStake: 0.1,
+    sizeUsd: 60,
+    sizeTail: 1.6,
+  },
   // noise: random market, random outcome, random direction; mostly marketable orders that pay
   // the spread and the taker fee, sometimes resting GTD limits that informed traders pick off.
   // Its expected P&L is negative.
-  noise: { ratePerDay: 12, bankroll: [500, 2_000], infoNoise: Infinity, edge: 0, stake: [0.01, 0.05] },
+  noise: {
+    ratePerDay: 12,
+    bankroll: [500, 2_000],
+    infoNoise: Infinity,
+    edge: 0,
+    maxStake: 0.08,
+    sizeUsd: 15,
+    sizeTail: 1.5,
+  },
   // whale: rare, large orders (sweeping several levels) with moderate information.
-  whale: { ratePerDay: 1.5, bankroll: [50_000, 200_000], infoNoise: 0.3, edge: 0.03, stake: [0.04, 0.12] },
+  whale: {
+    ratePerDay: 1.5,
+    bankroll: [50_000, 200_000],
+    infoNoise: 0.3,
+    edge: 0.03,
+    maxStake: 0.12,
+    sizeUsd: 3_000,
+    sizeTail: 2,
+  },
   // flipper: high frequency and small: buys a few shares at the ask and sells them back at the
   // bid on its next arrival, in and out within minutes.
-  flipper: { ratePerDay: 60, bankroll: [300, 1_000], infoNoise: Infinity, edge: 0, stake: [0.01, 0.03] },
+  flipper: {
+    ratePerDay: 60,
+    bankroll: [300, 1_000],
+    infoNoise: Infinity,
+    edge: 0,
+    maxStake: 0.05,
+    sizeUsd: 6,
+    sizeTail: 2,
+  },
   // multi-fill: sizes each order to 1.5–3 price levels of the opposite side and sets its limit a
   // few ticks through the touch, so one order sweeps several makers and its fills share one
   // transaction hash. Weakly informed about direction.
-  'multi-fill': { ratePerDay: 6, bankroll: [5_000, 20_000], infoNoise: 0.5, edge: 0, stake: [0.05, 0.15] },
+  'multi-fill': {
+    ratePerDay: 6,
+    bankroll: [5_000, 20_000],
+    infoNoise: 0.5,
+    edge: 0,
+    maxStake: 0.15,
+    sizeUsd: 150,
+    sizeTail: 1.5,
+  },
+};
+
+/**
+ * Pros: the busiest informed traders (style `informed`, named `pro-N`), the top of every
+ * leaderboard. They see the truth through less noise, accept a thinner edge and trade
+ * hundreds of dollars about once a minute, so each of them trades at least every two minutes at
+ * speed 1 (what makes the top of the leaderboard worth following).
+ */
+export const PRO_PROFILE: StyleProfile = {
+  ratePerDay: 1_500,
+  bankroll: [150_000, 400_000],
+  infoNoise: 0.05,
+  edge: 0.012,
+  maxStake: 0.02,
+  sizeUsd: 350,
+  sizeTail: 2.5,
 };
 
 export interface AgentContext {
@@ -65,6 +132,10 @@ export class Trader {
     readonly style: TraderStyle,
     readonly profile: StyleProfile,
     engine: MatchingEngine,
+    /** This trader's typical dollars per trade (see StyleProfile.sizeUsd). */
+    readonly sizeUsd: number = profile.sizeUsd,
+    /** A pro: scans more markets, always trades on its best opportunity (see PRO_PROFILE). */
+    readonly pro = false,
   ) {
     this.account = engine.ledger.account(address);
   }
@@ -95,9 +166,10 @@ export class Trader {
     return sigmoid(logit(p) + this.profile.infoNoise * ctx.rng.normal());
   }
 
+  /** pUSD (micro) for one trade: heavy-tailed around the trader's scale, capped by its cash. */
   private stakeMicro(ctx: AgentContext): number {
-    const [lo, hi] = this.profile.stake;
-    return Math.floor(this.account.availableMicro * ctx.rng.uniform(lo, hi));
+    const want = this.sizeUsd * Math.exp(TRADE_SIZE_LOG_SD * ctx.rng.normal()) * MICRO;
+    return Math.floor(Math.min(want, this.account.availableMicro * this.profile.maxStake));
   }
 
   /**
@@ -182,15 +254,27 @@ export class Trader {
     const o = r.int(2) as OutcomeIndex;
     const { bidMicro, askMicro } = em.book.bestPrices(o);
     const tick = em.tickMicro;
-    const stake = this.stakeMicro(ctx);
+    // Shares as if at even odds: a random side bought for a fixed number of dollars would hold
+    // more shares of cheap outcomes, and mispriced longshots would pay it back (Jensen): with a
+    // price-independent share count a random bet is worth zero before the spread and fees.
+    const shares = sharesFor(this.stakeMicro(ctx), MICRO / 2);
     if (r.chance(0.7)) {
       if (askMicro === 0) return;
       const limit = Math.min(MICRO - tick, askMicro + tick);
-      place(ctx, this, em, o, 'BUY', 'FAK', limit, sharesFor(stake, limit));
+      place(
+        ctx,
+        this,
+        em,
+        o,
+        'BUY',
+        'FAK',
+        limit,
+        Math.min(shares, sharesFor(this.account.availableMicro, limit)),
+      );
     } else {
       const anchor = bidMicro > 0 ? bidMicro : askMicro > 0 ? askMicro - 2 * tick : MICRO / 2;
       const limit = clampTick(em, anchor + r.intBetween(-3, 1) * tick);
-      const size = Math.max(em.minSizeMicro, sharesFor(stake, limit));
+      const size = Math.max(em.minSizeMicro, Math.min(shares, sharesFor(this.account.availableMicro, limit)));
       const expiration = ctx.now + 60_000 + r.intBetween(1, 12) * 3_600_000;
       place(ctx, this, em, o, 'BUY', 'GTD', limit, size, expiration);
     }
@@ -220,8 +304,8 @@ export class Trader {
     const o = ctx.rng.int(2) as OutcomeIndex;
     const { askMicro } = em.book.bestPrices(o);
     if (askMicro === 0) return;
-    const size = ctx.rng.intBetween(5, 20) * MICRO;
-    place(ctx, this, em, o, 'BUY', 'FAK', Math.min(MICRO - em.tickMicro, askMicro + em.tickMicro), size);
+    const limit = Math.min(MICRO - em.tickMicro, askMicro + em.tickMicro);
+    place(ctx, this, em, o, 'BUY', 'FAK', limit, sharesFor(this.stakeMicro(ctx), limit));
   }
 
   private actMultiFill(ctx: AgentContext, m: SimMarket): void {
@@ -349,14 +433,19 @@ export function clampTick(em: EngineMarket, priceMicro: number): number {
 export interface MakerParams {
   /** Quote levels per side. */
   levels: number;
-  /** Shares per level (the first level; deeper levels are larger). */
+  /**
+   * Shares per level on a market of depth factor 1 (the first level; deeper levels are larger).
+   * Each market's MarketLiquidity.depthFactor multiplies it.
+   */
   levelSize: number;
-  /** Half spread around the fair value, price units. */
+  /** Half spread around the fair value, price units (× the market's spreadFactor). */
   halfSpread: number;
   /** Observation noise of the truth, log-odds sd. */
   obsNoise: number;
   /** Weight of a new observation in the smoothed estimate. */
   smoothing: number;
+  /** Price skew per level of inventory (against it), capped at ±0.05. */
+  skewPerLevel: number;
 }
 
 interface QuoteState {
@@ -371,6 +460,12 @@ interface QuoteState {
  * is what informed traders earn from. Asks are placed as SELL YES when it holds YES and as BUY NO
  * at 1 − p otherwise (and bids likewise), so its quotes need only pUSD and trades mint or merge
  * pairs through the shared book. Excess YES+NO pairs are merged back to pUSD.
+ *
+ * Two kinds of update: `requote` (periodic: a new observation moves the estimate) and `refill`
+ * (a few ms after one of its orders traded: the same estimate, the consumed size put back), so a
+ * copy placed tens of ms after a leader's order finds the leader's price level again, as on
+ * Polymarket where makers requote within milliseconds. Only orders that differ from the wanted
+ * quotes are cancelled and replaced.
  */
 export class MarketMaker {
   readonly account: Account;
@@ -392,9 +487,7 @@ export class MarketMaker {
   requote(ctx: AgentContext, m: SimMarket): void {
     const em = m.engine;
     if (em === null || em.resolved) return;
-    const r = ctx.rng;
-    const p = ctx.trueProb(m);
-    const obs = logit(p) + this.params.obsNoise * r.normal();
+    const obs = logit(ctx.trueProb(m)) + this.params.obsNoise * ctx.rng.normal();
     let q = this.quotes.get(em.idx);
     if (q === undefined) {
       q = { est: obs, orders: [] };
@@ -402,24 +495,82 @@ export class MarketMaker {
     } else {
       q.est += this.params.smoothing * (obs - q.est);
     }
+    this.quote(ctx, m, em, q);
+  }
+
+  /** Puts back what traded on `m` at the current estimate (no new observation). */
+  refill(ctx: AgentContext, m: SimMarket): void {
+    const em = m.engine;
+    const q = em === null ? undefined : this.quotes.get(em.idx);
+    if (em === null || em.resolved || q === undefined) return;
+    this.quote(ctx, m, em, q);
+  }
+
+  private quote(ctx: AgentContext, m: SimMarket, em: EngineMarket, q: QuoteState): void {
     const yes = this.account.peekHolding(em, 0);
     const no = this.account.peekHolding(em, 1);
-    const yesBal = yes?.balanceMicro ?? 0;
-    const noBal = no?.balanceMicro ?? 0;
+    const size0 = lots(this.params.levelSize * m.liquidity.depthFactor * MICRO);
+    if (size0 < LOT_MICRO) return;
     // Merge matched pairs beyond a working inventory to recycle capital.
     const pairs = Math.min(yes?.availableMicro ?? 0, no?.availableMicro ?? 0);
-    if (pairs > 20 * this.params.levelSize * MICRO) ctx.engine.mergeMicro(this.address, em, lots(pairs / 2));
+    if (pairs > 20 * size0) ctx.engine.mergeMicro(this.address, em, lots(pairs / 2));
+    const want = this.wantedQuotes(em, q.est, m.liquidity.spreadFactor, size0, yes, no);
 
+    // Keep the orders that are exactly wanted (and untouched); cancel the rest; place the missing.
+    const kept: EngineOrder[] = [];
+    for (const o of q.orders) {
+      const i = o.status === 'LIVE' && o.remainingMicro === o.sizeMicro ? findWanted(want, o, em) : -1;
+      if (i >= 0) {
+        want[i + 2] = 0;
+        kept.push(o);
+      } else if (o.status === 'LIVE') ctx.engine.cancelOrderFast(o);
+    }
+    q.orders = kept;
+    let yesFree = yes?.availableMicro ?? 0;
+    let noFree = no?.availableMicro ?? 0;
+    for (let i = 0; i < want.length; i += 3) {
+      const size = want[i + 2] as number;
+      if (size === 0) continue;
+      const yesPrice = want[i + 1] as number;
+      // A YES bid sells NO inventory when there is some, else buys YES; an ask likewise.
+      const bid = want[i] === 0;
+      const sellHeld = bid ? noFree >= size : yesFree >= size;
+      if (sellHeld && bid) noFree -= size;
+      else if (sellHeld) yesFree -= size;
+      const outcome: OutcomeIndex = bid === sellHeld ? 1 : 0;
+      const res = ctx.engine.placeOrderMicro({
+        maker: this.address,
+        owner: 'market-maker',
+        market: em,
+        outcome,
+        side: sellHeld ? 'SELL' : 'BUY',
+        type: 'GTC',
+        priceMicro: outcome === 0 ? yesPrice : MICRO - yesPrice,
+        sizeMicro: size,
+        postOnly: true,
+      });
+      if (res.order !== null && res.order.status === 'LIVE') q.orders.push(res.order);
+    }
+  }
+
+  /** Desired quotes in YES terms, flattened [bookSide, price, size]... (bookSide 0 = bid). */
+  private wantedQuotes(
+    em: EngineMarket,
+    est: number,
+    spreadFactor: number,
+    size0: number,
+    yes: Holding | undefined,
+    no: Holding | undefined,
+  ): number[] {
     const tick = em.tickMicro;
-    const size0 = this.params.levelSize * MICRO;
-    const inventory = (yesBal - noBal) / size0; // in level-size units
-    const skew = Math.max(-0.05, Math.min(0.05, -0.002 * inventory));
-    const fair = sigmoid(q.est) + skew;
+    const inventory = ((yes?.balanceMicro ?? 0) - (no?.balanceMicro ?? 0)) / size0; // level units
+    const skew = Math.max(-0.05, Math.min(0.05, -this.params.skewPerLevel * inventory));
+    const fair = sigmoid(est) + skew;
+    // Never tighter than one tick between bid and ask.
+    const half = Math.max(this.params.halfSpread * spreadFactor, tick / 2 / MICRO);
     const spacing = Math.max(tick, Math.round((0.002 * MICRO) / tick) * tick);
-    const bid0 = Math.floor(((fair - this.params.halfSpread) * MICRO) / tick) * tick;
-    const ask0 = Math.ceil(((fair + this.params.halfSpread) * MICRO) / tick) * tick;
-
-    // Desired quotes in YES terms: [bookSide, price, size].
+    const bid0 = Math.floor(((fair - half) * MICRO) / tick) * tick;
+    const ask0 = Math.max(bid0 + tick, Math.ceil(((fair + half) * MICRO) / tick) * tick);
     const want: number[] = [];
     for (let j = 0; j < this.params.levels; j++) {
       const size = lots(size0 * (1 + 0.5 * j));
@@ -428,69 +579,20 @@ export class MarketMaker {
       if (b >= tick && b < MICRO - tick) want.push(0, b, size);
       if (a <= MICRO - tick && a > tick) want.push(1, a, size);
     }
-    if (sameQuotes(q.orders, want, em)) return;
-
-    for (const o of q.orders) ctx.engine.cancelOrderFast(o);
-    q.orders.length = 0;
-    let yesFree = yes?.availableMicro ?? 0;
-    let noFree = no?.availableMicro ?? 0;
-    for (let i = 0; i < want.length; i += 3) {
-      const bookSide = want[i] as number;
-      const yesPrice = want[i + 1] as number;
-      const size = want[i + 2] as number;
-      let outcome: OutcomeIndex;
-      let side: Side;
-      let price: number;
-      if (bookSide === 0) {
-        // Bid for YES: sell NO inventory if there is some, else buy YES.
-        if (noFree >= size) {
-          outcome = 1;
-          side = 'SELL';
-          price = MICRO - yesPrice;
-          noFree -= size;
-        } else {
-          outcome = 0;
-          side = 'BUY';
-          price = yesPrice;
-        }
-      } else if (yesFree >= size) {
-        outcome = 0;
-        side = 'SELL';
-        price = yesPrice;
-        yesFree -= size;
-      } else {
-        outcome = 1;
-        side = 'BUY';
-        price = MICRO - yesPrice;
-      }
-      const res = ctx.engine.placeOrderMicro({
-        maker: this.address,
-        owner: 'market-maker',
-        market: em,
-        outcome,
-        side,
-        type: 'GTC',
-        priceMicro: price,
-        sizeMicro: size,
-        postOnly: true,
-      });
-      if (res.order !== null && res.order.status === 'LIVE') q.orders.push(res.order);
-    }
+    return want;
   }
 }
 
-function sameQuotes(orders: readonly EngineOrder[], want: readonly number[], em: EngineMarket): boolean {
-  if (orders.length * 3 !== want.length) return false;
-  for (let i = 0; i < orders.length; i++) {
-    const o = orders[i] as EngineOrder;
-    if (o.status !== 'LIVE' || o.remainingMicro !== o.sizeMicro) return false;
+function findWanted(want: readonly number[], o: EngineOrder, em: EngineMarket): number {
+  for (let i = 0; i < want.length; i += 3) {
     if (
-      o.bookSide !== want[i * 3] ||
-      o.level * em.tickMicro !== want[i * 3 + 1] ||
-      o.sizeMicro !== want[i * 3 + 2]
+      want[i + 2] !== 0 &&
+      o.bookSide === want[i] &&
+      o.level * em.tickMicro === want[i + 1] &&
+      o.sizeMicro === want[i + 2]
     ) {
-      return false;
+      return i;
     }
   }
-  return true;
+  return -1;
 }

@@ -13,10 +13,12 @@ export class SimClock {
     speed: number,
     private readonly tickMs = 50,
     private readonly wallNow: () => number = Date.now,
+    /** The wall time that corresponds to the simulation's current time (default: now). */
+    wallAtSimNow: number = wallNow(),
   ) {
     if (!(speed >= 0) || !Number.isFinite(speed)) throw new RangeError(`invalid speed ${speed}`);
     this.speedValue = speed;
-    this.wallBase = wallNow();
+    this.wallBase = wallAtSimNow;
     this.simBase = sim.now;
   }
 

@@ -3,11 +3,13 @@ import { getAddress, type Address } from 'viem';
 import { Decimal } from '../../domain/money.ts';
 import type { ContractSet } from '../../venue/polymarket/contracts.ts';
 import type { FillEvent, Simulation } from '../simulation.ts';
+import { fromMicro } from '../engine/units.ts';
 import type { ApiKeyStore } from './api-keys.ts';
 import type { SimClock } from './clock.ts';
 import type { Faults } from './faults.ts';
 import type { OrderHasher } from './order-hash.ts';
 import type { OrderLedger } from './order-ledger.ts';
+import type { SignatureSampler } from './signature-sampling.ts';
 import type { TradeStore } from './trade-store.ts';
 
 export interface Endpoints {
@@ -15,6 +17,8 @@ export interface Endpoints {
   gamma: string;
   data: string;
   ws: { base: string; market: string; user: string; rtds: string };
+  /** The simulated Polygon JSON-RPC (src/simulator/chain): HTTP and websocket on one path. */
+  chain: { http: string; ws: string; chainId: number };
 }
 
 /**
@@ -65,6 +69,17 @@ export class MarketStats {
     this.volume.set(f.conditionId, v === undefined ? f.taker.usdcSize : v.plus(f.taker.usdcSize));
   }
 
+  /** Volume traded before the server started (the generated history), in one pass. */
+  seedFromHistory(sim: Simulation): void {
+    for (const [idx, fills] of sim.history.byMarket) {
+      const m = sim.markets()[idx];
+      if (m === undefined) continue;
+      let micro = 0;
+      for (const f of fills) micro += f.taker.amountMicro;
+      this.volume.set(m.conditionId, fromMicro(micro));
+    }
+  }
+
   volumeOf(conditionId: string): Decimal {
     return this.volume.get(conditionId) ?? new Decimal(0);
   }
@@ -82,6 +97,8 @@ export interface ServerContext {
   readonly acceptV1: boolean;
   readonly contracts: ContractSet;
   readonly hasher: OrderHasher;
+  /** Which orders' EIP-712 signatures are verified (every order unless `verifySample` > 1). */
+  readonly signatures: SignatureSampler;
   /** The wallet `/sim/book` rests its orders from. */
   readonly bookMaker: string;
   /** Wall-clock seconds, the clock L1/L2 timestamps are checked against (and `/time`). */

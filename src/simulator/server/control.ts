@@ -227,6 +227,8 @@ export function registerControl(app: FastifyInstance, ctx: ServerContext, hub: S
     return sendJson(reply, 200, ctx.ledger.entries(apiKey === '' ? undefined : apiKey));
   });
 
+  // Which signature verification mode runs (every order, or 1 in N) and how many were checked.
+  app.get('/sim/verification', async (_req, reply) => sendJson(reply, 200, ctx.signatures.stats()));
   app.get('/sim/audit', async (_req, reply) => sendJson(reply, 200, sim.audit()));
   app.get('/sim/streams', async (_req, reply) => sendJson(reply, 200, hub.stats()));
 

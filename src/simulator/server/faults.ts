@@ -3,6 +3,7 @@
 // surface (CLOB, Gamma, Data API), never to `/sim/`.
 import { z } from 'zod';
 import { Prng, hashSeed } from '../engine/prng.ts';
+import { ChainFaultPatchSchema, NO_CHAIN_FAULTS, type ChainFaultState } from '../chain/chain-faults.ts';
 
 const rate = z.number().min(0).max(1);
 
@@ -28,6 +29,8 @@ export const FaultPatchSchema = z
     silentStreams: z.boolean(),
     /** Path prefixes the HTTP faults apply to (default: every non-/sim path). */
     paths: z.array(z.string().startsWith('/')).max(100),
+    /** Faults of the chain JSON-RPC (src/simulator/chain/chain-faults.ts); merged field by field. */
+    chain: ChainFaultPatchSchema,
   })
   .partial()
   .strict();
@@ -45,6 +48,7 @@ export interface FaultState {
   dropNextOrderResponses: number;
   silentStreams: boolean;
   paths: string[];
+  chain: ChainFaultState;
 }
 
 export const NO_FAULTS: Readonly<FaultState> = Object.freeze({
@@ -58,6 +62,7 @@ export const NO_FAULTS: Readonly<FaultState> = Object.freeze({
   dropNextOrderResponses: 0,
   silentStreams: false,
   paths: [],
+  chain: NO_CHAIN_FAULTS,
 });
 
 export type HttpFault =
@@ -65,7 +70,7 @@ export type HttpFault =
   | { kind: 'status'; delayMs: number; status: number; body: { error: string }; retryAfter?: string };
 
 export class Faults {
-  private state: FaultState = { ...NO_FAULTS, paths: [] };
+  private state: FaultState = { ...NO_FAULTS, paths: [], chain: { ...NO_CHAIN_FAULTS } };
   private readonly rng: Prng;
 
   constructor(seed: number) {
@@ -78,17 +83,24 @@ export class Faults {
 
   /** Applies a partial update; `reset: true` semantics are the caller's (pass NO_FAULTS first). */
   update(patch: FaultPatch): FaultState {
-    this.state = { ...this.state, ...patch, paths: patch.paths ?? this.state.paths };
+    this.state = {
+      ...this.state,
+      ...patch,
+      paths: patch.paths ?? this.state.paths,
+      chain: { ...this.state.chain, ...patch.chain },
+    };
     return this.state;
   }
 
   reset(): FaultState {
-    this.state = { ...NO_FAULTS, paths: [] };
+    this.state = { ...NO_FAULTS, paths: [], chain: { ...NO_CHAIN_FAULTS } };
     return this.state;
   }
 
   private applies(path: string): boolean {
     if (path.startsWith('/sim/') || path === '/sim') return false;
+    // The chain RPC has faults of its own (`chain`).
+    if (path === '/rpc' || path.startsWith('/rpc/')) return false;
     const p = this.state.paths;
     return p.length === 0 || p.some((prefix) => path.startsWith(prefix));
   }
@@ -127,6 +139,21 @@ export class Faults {
       return true;
     }
     return s.dropResponseRate > 0 && this.rng.next() < s.dropResponseRate;
+  }
+
+  /** Takes one pending chain reorg, if any (the chain calls it before mining a block). */
+  takeChainReorg(): boolean {
+    if (this.state.chain.reorgs <= 0) return false;
+    this.state.chain = { ...this.state.chain, reorgs: this.state.chain.reorgs - 1 };
+    return true;
+  }
+
+  /** The fault for one chain RPC request: none, a JSON-RPC error, or a rate limit. */
+  forChainRequest(): 'none' | 'error' | 'rate_limited' {
+    const c = this.state.chain;
+    if (c.rateLimitRate > 0 && this.rng.next() < c.rateLimitRate) return 'rate_limited';
+    if (c.errorRate > 0 && this.rng.next() < c.errorRate) return 'error';
+    return 'none';
   }
 
   get silent(): boolean {

@@ -13,7 +13,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Decimal, ZERO, dec } from '../../domain/money.ts';
 import { walkBook, takerFee, type WalkFill } from '../../domain/book-walk.ts';
 import { isMarketable } from '../../domain/order-book.ts';
-import { quantiseOrder } from '../../domain/order-rules.ts';
+import { MARKET_BUY_SHARE_DECIMALS, quantiseOrder } from '../../domain/order-rules.ts';
 import { VenueError, isVenueError } from '../errors.ts';
 import type {
   AssetBalance,
@@ -47,9 +47,6 @@ export interface PaperVenueOptions {
   /** Match resting orders against fresh books before every call (default true). */
   readonly reconcileOnAccess?: boolean;
 }
-
-/** Polymarket limits marketable BUY share amounts to 4 decimals (§3.3). */
-const MARKET_BUY_SHARE_DECIMALS = 4;
 
 const FOK_NOT_FILLED = "order couldn't be fully filled. FOK orders are fully filled or killed.";
 const FAK_NOT_FILLED =

@@ -118,6 +118,12 @@ export const clobMarketSchema = z.object({
   neg_risk_market_id: z.string().nullish(),
   maker_base_fee: optionalDecimalField,
   taker_base_fee: optionalDecimalField,
+  // Free-form labels ("Politics", "Elections"…); a follow's category filter reads them. Anything
+  // that is not a list of strings is ignored rather than failing the market.
+  tags: z
+    .unknown()
+    .optional()
+    .transform((v) => (Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [])),
 });
 export type WireClobMarket = z.infer<typeof clobMarketSchema>;
 

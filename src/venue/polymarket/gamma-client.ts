@@ -73,6 +73,20 @@ const gammaMarketWire = z.object({
   feesEnabled: boolField.optional(),
   feeSchedule: feeScheduleSchema,
   umaResolutionStatus: textField,
+  // [{id, label, slug}]; only the names matter here (a follow's category filter reads them).
+  tags: z
+    .unknown()
+    .optional()
+    .transform((v) =>
+      Array.isArray(v)
+        ? v.flatMap((t: unknown) => {
+            if (typeof t === 'string') return [t];
+            if (typeof t !== 'object' || t === null) return [];
+            const { label, slug } = t as { label?: unknown; slug?: unknown };
+            return [label, slug].filter((x): x is string => typeof x === 'string' && x !== '');
+          })
+        : [],
+    ),
 });
 
 export interface GammaMarket {
@@ -112,6 +126,8 @@ export interface GammaMarket {
     readonly rebateRate: Decimal | null;
   } | null;
   readonly umaResolutionStatus: string;
+  /** Tag labels and slugs. */
+  readonly tags: readonly string[];
 }
 
 export const gammaMarketSchema = gammaMarketWire.transform((m): GammaMarket => {
@@ -153,6 +169,7 @@ export const gammaMarketSchema = gammaMarketWire.transform((m): GammaMarket => {
         }
       : null,
     umaResolutionStatus: m.umaResolutionStatus,
+    tags: m.tags,
   };
 });
 

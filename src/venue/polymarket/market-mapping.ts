@@ -48,6 +48,7 @@ export function marketFromClob(info: WireClobMarketInfo, full: WireClobMarket | 
     closed,
     resolved: closed && winner !== null,
     winningTokenId: winner,
+    tags: full?.tags ?? [],
   };
 }
 
@@ -74,6 +75,7 @@ export function marketFromGamma(g: GammaMarket): Market | null {
     closed: g.closed,
     resolved,
     winningTokenId: resolved && winnerIndex >= 0 ? (tokens[winnerIndex]?.tokenId ?? null) : null,
+    tags: g.tags,
   };
 }
 

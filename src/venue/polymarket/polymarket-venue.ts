@@ -125,6 +125,15 @@ export interface PolymarketVenueOptions {
    * the cache's own. One is created per venue when omitted.
    */
   readonly rulesCache?: TradingRulesCache;
+  /**
+   * Where the fees of a filled placement come from. 'trades' (default): one `GET /data/trades` per
+   * trade of the order, exact per fill. 'schedule': the market's fee curve at the fill's average
+   * price, from the rules already cached to sign the order — no request at the ack (the copy engine:
+   * that read, paced at 900 per 10 s, bounded a process to ~90 copies/s). Exact when the order filled
+   * at one price level; for a sweep of several levels it differs by the curve's curvature (a few
+   * pUSD base units); lookupOrder still reports the exact figure from the trades.
+   */
+  readonly feesAtAck?: 'trades' | 'schedule';
   readonly now?: () => number;
   readonly fetch?: typeof fetch;
 }
@@ -153,6 +162,7 @@ export class PolymarketVenue implements Venue {
   private readonly maxRemembered: number;
   private readonly now: () => number;
   private readonly rulesCache: TradingRulesCache;
+  private readonly feesAtAck: 'trades' | 'schedule';
   /** Prepared orders by clientOrderId, and clientOrderId by order hash, for the process lifetime. */
   private readonly prepared = new Map<string, PreparedOrder>();
   private readonly byHash = new Map<string, string>();
@@ -178,6 +188,7 @@ export class PolymarketVenue implements Venue {
     this.placeTimeoutMs = options.timeouts?.placeMs;
     this.rulesCache = options.rulesCache ?? new TradingRulesCache(options.rulesTtlMs ?? DEFAULT_RULES_TTL_MS);
     this.maxRemembered = Math.max(1, options.maxRememberedOrders ?? 100_000);
+    this.feesAtAck = options.feesAtAck ?? 'trades';
     const limiter = options.limiter ?? new RateLimiter();
     const http = (baseUrl: string, service: string) =>
       new PolymarketHttpClient({
@@ -475,7 +486,17 @@ export class PolymarketVenue implements Venue {
     const tradeIds = r.tradeIDs ?? [];
     let fees = ZERO;
     let hashes = r.transactionsHashes ?? [];
-    if (tradeIds.length > 0 && filledSize.gt(0)) {
+    const scheduleTerms =
+      this.feesAtAck === 'schedule' ? this.rulesCache.get(prepared.tokenId)?.fees : undefined;
+    if (scheduleTerms && filledSize.gt(0)) {
+      if (scheduleTerms.rate.gt(0))
+        fees = fillFee(
+          filledSize,
+          notional.div(filledSize),
+          scheduleTerms.rate.times(10_000),
+          scheduleTerms.exponent,
+        );
+    } else if (tradeIds.length > 0 && filledSize.gt(0)) {
       const fills = await this.fillsFor(prepared.orderHash, tradeIds, prepared.tokenId).catch(() => null);
       if (fills) {
         fees = fills.fees;

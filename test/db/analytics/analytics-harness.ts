@@ -51,12 +51,15 @@ export class AnalyticsSim {
     seed: number;
     startTime: number;
     simulationConfig?: Partial<SimulationConfig>;
+    /** Days simulated before startTime, before the server serves (Simulation.runHistory). */
+    historyDays?: number;
   }): Promise<AnalyticsSim> {
     const server = await startSimulatorServer({
       port: 0,
       seed: opts.seed,
       speed: 0,
       startTime: opts.startTime,
+      ...(opts.historyDays !== undefined ? { historyDays: opts.historyDays } : {}),
       ...(opts.simulationConfig ? { simulationConfig: opts.simulationConfig } : {}),
     });
     const endpoints = (await (await fetch(`${server.url}/sim/endpoints`)).json()) as Parameters<

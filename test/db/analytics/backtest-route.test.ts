@@ -96,31 +96,33 @@ describe('POST /traders/{wallet}/backtest', () => {
       from: '2029-12-25T00:00:00.000Z',
       to: '2030-01-01T00:00:00.000Z',
       days: 7,
-      settings: { proportionalityFactor: '0.1', maxInvestmentPerTradeUsd: '100', minTradeSizeUsd: '1' },
+      // Unset settings are a new follow's (NEW_FOLLOW_DEFAULTS): $25 a copy.
+      settings: { proportionalityFactor: '0.1', maxInvestmentPerTradeUsd: '25', minTradeSizeUsd: '1' },
       slippageModel: { fixedBps: '0', impactBpsPer1000Usd: '0' },
       fillsReplayed: 4,
-      // A BUY: 10 shares; sent as 0.51 × 10 = $5.10 at 0.50 → 10.2 shares. A SELL: the leader held
-      // 300 (200 from before the window) and sold 150 → half: 5.1 shares at 0.60 = $3.06 (+0.51).
+      // A BUY: 10 shares; sent as what they cost at 0.50, $5 (the 0.51 limit only bounds it) → 10
+      // shares. A SELL: the leader held 300 (200 from before the window) and sold 150 → half: 5
+      // shares at 0.60 = $3 (+0.50).
       // B: 10 shares at 0.20 (2% of 0.20 rounds back to the tick 0.20) = $2, resolved at 0 (−2).
       copies: { total: 3, buys: 2, sells: 1 },
       exits: { stopLoss: 0, takeProfit: 0, resolution: 1 },
       skipped: 1,
       skips: { market_excluded: 1 },
-      // Cash 1000 − 5.10 + 3.06 − 2 = 995.96; 5.1 A marked at the current 0.70 = 3.57.
+      // Cash 1000 − 5 + 3 − 2 = 996; 5 A marked at the current 0.70 = 3.50.
       startingBalanceUsd: '1000',
-      endingEquityUsd: '999.53',
-      pnlUsd: '-0.47',
-      returnPercent: '-0.047',
-      realizedPnlUsd: '-1.49',
-      unrealizedPnlUsd: '1.02',
+      endingEquityUsd: '999.5',
+      pnlUsd: '-0.5',
+      returnPercent: '-0.05',
+      realizedPnlUsd: '-1.5',
+      unrealizedPnlUsd: '1',
       openPositions: [
         {
           assetId: 'A',
-          shares: '5.1',
-          costUsd: '2.55',
+          shares: '5',
+          costUsd: '2.5',
           markPrice: '0.7',
           markSource: 'current',
-          valueUsd: '3.57',
+          valueUsd: '3.5',
         },
       ],
     });
@@ -133,8 +135,8 @@ describe('POST /traders/{wallet}/backtest', () => {
         x.price,
       ]),
     ).toEqual([
-      ['copy', 'BUY', '10.2', '0.5'],
-      ['copy', 'SELL', '5.1', '0.6'],
+      ['copy', 'BUY', '10', '0.5'],
+      ['copy', 'SELL', '5', '0.6'],
       ['copy', 'BUY', '10', '0.2'],
       ['resolution', 'SELL', '10', '0'],
     ]);
@@ -143,14 +145,14 @@ describe('POST /traders/{wallet}/backtest', () => {
       ['2029-12-26', '1000'],
       ['2029-12-27', '1000'],
       ['2029-12-28', '1000'],
-      // After the sell: 997.96 cash + 5.1 × 0.60.
-      ['2029-12-29', '1001.02'],
+      // After the sell: 998 cash + 5 × 0.60.
+      ['2029-12-29', '1001'],
       // B bought for $2, still worth its price.
-      ['2029-12-30', '1001.02'],
+      ['2029-12-30', '1001'],
       // B settled at 0; A at its last seen 0.60.
-      ['2029-12-31', '999.02'],
+      ['2029-12-31', '999'],
       // Now: A at the current mark 0.70.
-      ['2030-01-01', '999.53'],
+      ['2030-01-01', '999.5'],
     ]);
   });
 

@@ -132,7 +132,7 @@ describe('backtest vs the live engine (paper) on a simulated period', () => {
         return r.rows[0]!.fills === fills && r.rows[0]!.open === 0;
       });
     };
-    await step(m1, 'BUY', 100, '0.50'); //  1 copy: 10 shares, sent as $5.10 → 10.2
+    await step(m1, 'BUY', 100, '0.50'); //  1 copy: 10 shares, sent as the $5 they cost → 10
     await step(m1, 'BUY', 500, '0.50'); //  2 copy, per-trade cap
     await step(m2, 'BUY', 10, '0.40'); //   3 below the $2 minimum
     await step(m3, 'BUY', 100, '0.50'); //  4 excluded market
@@ -190,14 +190,15 @@ describe('backtest vs the live engine (paper) on a simulated period', () => {
 
   it('the engine made the copies and skips the scenario describes', () => {
     expect(engine.map((e) => [e.outcome, e.reason, normal(e.shares)])).toEqual([
-      ['executed', null, '10.2'],
-      ['executed', null, '39.98'],
+      ['executed', null, '10'],
+      // $20 cap at the 0.51 limit: 39.21 shares, sent as 39.21 × 0.50 = $19.605 → $19.60 → 39.2.
+      ['executed', null, '39.2'],
       ['skipped', 'below_min_trade_size', null],
       ['skipped', 'market_excluded', null],
-      ['executed', null, '25.09'],
+      ['executed', null, '24.6'],
       ['executed', null, '20'],
       ['executed', null, '49'],
-      ['executed', null, '39.7'],
+      ['executed', null, '39.2'],
       ['skipped', 'relationship_exposure_cap_reached', null],
       ['executed', null, '69'],
       ['skipped', 'daily_trade_limit_reached', null],

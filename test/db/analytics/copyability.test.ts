@@ -287,6 +287,7 @@ describe('copyability: hand-made decisions and copies', () => {
       'market_closed',
       'market_unavailable',
       'order_rejected',
+      'price_moved',
       'retries_exhausted',
       'slippage_exceeded',
     ]);

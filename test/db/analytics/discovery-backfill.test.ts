@@ -12,7 +12,8 @@ import { assignOccurrenceIndexes, fillKey } from '../../../src/domain/fill-key.t
 import { Decimal } from '../../../src/domain/money.ts';
 import { LeaderFillDetector } from '../../../src/ingest/detector.ts';
 import { MarketRulesCache } from '../../../src/ingest/market-rules-cache.ts';
-import { PositionScheduler } from '../../../src/positions/scheduler.ts';
+import { startScheduler } from '../../../src/jobs/scheduler-role.ts';
+import { testJobSettings } from '../../support/job-settings.ts';
 import { RtdsActivityStream } from '../../../src/venue/polymarket/rtds-stream.ts';
 import { insertRelationship, insertTrader, insertUser } from '../../support/fixtures.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
@@ -419,15 +420,13 @@ describe('discovery and backfill', () => {
 
   it('runs discovery, backfill and the copyability refresh as scheduler jobs', async () => {
     const db = t.current.db;
-    const scheduler = new PositionScheduler({
+    const scheduler = startScheduler({
       db,
       databaseUrl: t.current.url,
       marketData: sim.marketData,
       logger,
       maintenance: { partitionsAhead: 2, tradesRetentionDays: 0, tradeQueueRetentionDays: 7 },
-      markIntervalMs: 3_600_000,
-      resolutionIntervalMs: 3_600_000,
-      maintenanceIntervalMs: 3_600_000,
+      settings: testJobSettings(),
       tracking: trackingJobs({
         db,
         dataApi: sim.dataApi,
@@ -442,18 +441,17 @@ describe('discovery and backfill', () => {
         },
       }),
     });
-    await scheduler.start();
+    const runner = await scheduler.waitForLeadership();
     try {
       await waitUntil(
         'each tracking job to run once',
-        async () =>
-          scheduler.runs.discovery >= 1 && scheduler.runs.backfill >= 1 && scheduler.runs.copyability >= 1,
+        async () => ['discovery', 'backfill', 'copyability'].every((j) => (runner.runs.get(j) ?? 0) >= 1),
         60_000,
       );
-      // The jobs run side by side: a backfill that started before discovery finished picks up the
-      // newly tracked traders on its next run.
-      await scheduler.run('backfill');
-      await scheduler.run('copyability');
+      // At start the backfill waits for discovery (catalog `after`), so its first run already covers
+      // the newly tracked traders; copyability ran side by side, so it runs again over them.
+      expect(runner.runs.get('backfill')).toBe(1);
+      await runner.run('copyability');
     } finally {
       await scheduler.stop();
     }

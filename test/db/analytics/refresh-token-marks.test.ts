@@ -9,7 +9,8 @@ import { analyticsJobs, runAnalyticsJob } from '../../../src/analytics/analytics
 import { refreshTokenMarks } from '../../../src/analytics/refresh-token-marks.ts';
 import type { Db } from '../../../src/db/client.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
-import { PositionScheduler } from '../../../src/positions/scheduler.ts';
+import { startScheduler } from '../../../src/jobs/scheduler-role.ts';
+import { testJobSettings } from '../../support/job-settings.ts';
 import { insertTrade, insertTrader } from '../../support/fixtures.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 import { FakeMarketData } from '../../unit/venue/fake-market-data.ts';
@@ -221,27 +222,24 @@ describe('the analytics job', () => {
   it('runs in the scheduler role (recompute and follower figures) when configured', async () => {
     const db = t.current.db;
     const venue = new FakeMarketData();
-    const scheduler = new PositionScheduler({
+    const scheduler = startScheduler({
       db,
       databaseUrl: t.current.url,
       marketData: venue,
       logger,
       maintenance: { partitionsAhead: 2, tradesRetentionDays: 0, tradeQueueRetentionDays: 7 },
-      markIntervalMs: 60_000,
-      resolutionIntervalMs: 60_000,
-      maintenanceIntervalMs: 60_000,
+      settings: testJobSettings(),
       analytics: analyticsJobs(
         { db, marketData: venue },
         { intervalMs: 60_000, parallelism: 2, followersIntervalMs: 60_000 },
       ),
     });
     try {
-      await scheduler.start();
-      await scheduler.waitForLeadership();
+      const runner = await scheduler.waitForLeadership();
       const end = Date.now() + 20_000;
-      while ((scheduler.runs.analytics < 1 || scheduler.runs.followers < 1) && Date.now() < end)
-        await new Promise((r) => setTimeout(r, 50));
-      expect([scheduler.runs.analytics, scheduler.runs.followers]).toEqual([1, 1]);
+      const runs = () => [runner.runs.get('metrics') ?? 0, runner.runs.get('followers') ?? 0];
+      while (runs().some((n) => n < 1) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(runs()).toEqual([1, 1]);
       const m = await db.selectFrom('trader_metrics').select('computed_at').execute();
       expect(m.length).toBeGreaterThan(0);
     } finally {

@@ -72,6 +72,8 @@ export async function buildTestApi(
     events?: { hub: UserEventHub; heartbeatMs?: number };
     /** Access token lifetime (default 900 s, as in production). */
     accessTokenTtlSeconds?: number;
+    /** The periodic jobs GET /admin/jobs lists (default: none). */
+    jobs?: ApiDeps['jobs'];
   } = {},
 ): Promise<TestApi> {
   const logLines: string[] = [];
@@ -93,12 +95,14 @@ export async function buildTestApi(
     masterKey,
     credentialVerifier: verifier,
     ...(opts.redis ? { redis: opts.redis } : {}),
+    ...(opts.jobs ? { jobs: opts.jobs } : {}),
     settings: {
       publicUrl: 'http://app.test',
       corsOrigins: ['https://app.example.com'],
       bodyLimitBytes: 65_536,
       rateLimit: { perIp: 100_000, perUser: 100_000, authPerIp: 100_000 },
       refreshTokenTtlDays: 30,
+      paperStartingBalanceUsd: '10000',
       ...opts.settings,
     },
   };
@@ -132,7 +136,7 @@ let n = 0;
 export const uniqueEmail = () => `user${++n}.${Date.now().toString(36)}@example.com`;
 export const GOOD_PASSWORD = 'correct horse battery staple';
 
-/** Registers and signs in a user; returns its id and tokens. */
+/** Registers a user, which signs them in (the sign-up's session); returns its id and tokens. */
 export async function signUp(api: TestApi, email = uniqueEmail(), password = GOOD_PASSWORD) {
   const reg = await api.app.inject({
     method: 'POST',
@@ -140,13 +144,22 @@ export async function signUp(api: TestApi, email = uniqueEmail(), password = GOO
     payload: { email, password },
   });
   if (reg.statusCode !== 201) throw new Error(`register failed: ${reg.statusCode} ${reg.body}`);
-  const login = await api.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/login',
-    payload: { email, password },
-  });
-  if (login.statusCode !== 200) throw new Error(`login failed: ${login.statusCode} ${login.body}`);
-  const tokens = login.json() as { accessToken: string; refreshToken: string; sessionId: string };
-  const userId = (reg.json() as { user: { id: string } }).user.id;
-  return { email, password, userId, ...tokens, auth: { authorization: `Bearer ${tokens.accessToken}` } };
+  const body = reg.json() as {
+    user: { id: string };
+    accessToken: string;
+    refreshToken: string;
+    sessionId: string;
+  };
+  const tokens = {
+    accessToken: body.accessToken,
+    refreshToken: body.refreshToken,
+    sessionId: body.sessionId,
+  };
+  return {
+    email,
+    password,
+    userId: body.user.id,
+    ...tokens,
+    auth: { authorization: `Bearer ${tokens.accessToken}` },
+  };
 }

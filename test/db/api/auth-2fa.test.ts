@@ -181,8 +181,10 @@ describe('two-factor authentication', () => {
       expect(res.statusCode).toBe(401);
       expect(res.json()).toMatchObject({ error: { code: 'invalid_totp' } });
     }
+    // Sign-in on a locked account answers what an unknown email gets (it says nothing of the lock).
     const locked = await post('/auth/login', { email: u.email, password: u.password, totp: code(u.secret) });
-    expect(locked.statusCode).toBe(423);
+    expect(locked.statusCode).toBe(401);
+    expect(locked.json()).toMatchObject({ error: { code: 'invalid_credentials' } });
     // Step-up is locked too, so a stolen session cannot keep guessing.
     const stop = await post(
       '/emergency-stop',

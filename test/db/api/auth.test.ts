@@ -25,6 +25,15 @@ describe('accounts and sessions', () => {
     const user = (res.json() as { user: Record<string, unknown> }).user;
     expect(user).toMatchObject({ email, emailVerified: false, role: 'user', subscriptionTier: 'free' });
     expect(JSON.stringify(user)).not.toContain('password');
+    // The paper balance is the one /me shows (the paper ledger), not the seed column's 0.
+    const accessToken = (res.json() as { accessToken: string }).accessToken;
+    const me = await api.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
+    expect(user.balanceUsd).toBe('10000');
+    expect(me.json()).toMatchObject({ id: user.id, balanceUsd: user.balanceUsd });
     const row = await t.current.db
       .selectFrom('users')
       .selectAll()
@@ -68,14 +77,20 @@ describe('accounts and sessions', () => {
     expect(unknown.json()).toEqual(wrong.json());
 
     for (let i = 0; i < 4; i++) expect((await login(u.email, 'wrong password!!')).statusCode).toBe(401);
-    // Five failures: locked. Even the right password is refused now.
+    // Five failures: locked. Even the right password is refused now, with the very answer an unknown
+    // email gets (a distinct 423 told anyone which emails have accounts); the owner is told by mail.
     const locked = await login(u.email, u.password);
-    expect(locked.statusCode).toBe(423);
-    expect(locked.json()).toMatchObject({ error: { code: 'account_locked' } });
-    expect(Number(locked.headers['retry-after'])).toBe(30 * 60);
+    expect(locked.statusCode).toBe(401);
+    expect(locked.json()).toEqual(unknown.json());
+    expect(locked.headers['retry-after']).toBeUndefined();
+    const notices = api.mails.filter((m) => m.to === u.email && /locked/.test(m.subject));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.text).toContain('30 minutes');
+    expect(notices[0]!.link).toBe('http://app.test/reset-password');
 
     api.clock.advance(29 * 60_000);
-    expect((await login(u.email, u.password)).statusCode).toBe(423);
+    expect((await login(u.email, u.password)).statusCode).toBe(401);
+    expect(api.mails.filter((m) => m.to === u.email && /locked/.test(m.subject))).toHaveLength(1);
     api.clock.advance(61_000);
     const ok = await login(u.email, u.password);
     expect(ok.statusCode).toBe(200);
@@ -268,7 +283,7 @@ describe('accounts and sessions', () => {
 
     // Lock the account first: a reset lifts the lock.
     for (let i = 0; i < 5; i++) await login(u.email, 'wrong password!!');
-    expect((await login(u.email, u.password)).statusCode).toBe(423);
+    expect((await login(u.email, u.password)).statusCode).toBe(401);
 
     const weak = await post('/auth/password-reset/confirm', { token, password: 'short' });
     expect(weak.json()).toMatchObject({ error: { code: 'weak_password' } });

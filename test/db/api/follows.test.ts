@@ -68,10 +68,13 @@ describe('follows', () => {
     expect(await followerCount(w.toLowerCase())).toBe(1);
 
     const v = await signUp(api);
+    // A follow without settings gets NEW_FOLLOW_DEFAULTS (src/domain/copy-settings.ts).
     expect((await follow(v.auth, { traderWallet: w, mode: 'paper' })).json()).toMatchObject({
-      proportionalityFactor: '0.010000',
-      maxInvestmentPerTradeUsd: '100.00',
-      minTradeSizeUsd: '5.00',
+      proportionalityFactor: '0.100000',
+      maxInvestmentPerTradeUsd: '25.00',
+      maxTotalExposureUsd: '500.00',
+      minTradeSizeUsd: null,
+      maxSlippagePercent: '2.00',
     });
     expect(await followerCount(w.toLowerCase())).toBe(2);
   });
@@ -147,9 +150,11 @@ describe('follows', () => {
     const list = (
       await api.app.inject({ method: 'GET', url: '/api/v1/follows', headers: u.auth })
     ).json() as {
-      follows: Array<{ id: string; traderWallet: string }>;
+      items: Array<{ id: string; traderWallet: string }>;
+      nextCursor: string | null;
     };
-    const first = list.follows.find((f) => f.traderWallet === wallets[0])!;
+    expect(list.nextCursor).toBeNull();
+    const first = list.items.find((f) => f.traderWallet === wallets[0])!;
     await api.app.inject({
       method: 'PATCH',
       url: `/api/v1/follows/${first.id}`,
@@ -242,19 +247,29 @@ describe('follows', () => {
       string,
       unknown
     >;
+    // Following again restarts the row with the settings it had when stopped (the slippage tuned
+    // above), not silently with a new follow's defaults; the request's own settings still apply.
     expect(again).toMatchObject({
       id: created.id,
       status: 'active',
       stopPositions: null,
-      maxSlippagePercent: '1.00',
+      maxSlippagePercent: '0.50',
       stopLossPercent: null,
+      copyOpenPositions: false,
+    });
+    await api.app.inject({ method: 'DELETE', url: `/api/v1/follows/${created.id}`, headers: u.auth });
+    const third = await follow(u.auth, { traderWallet: w, mode: 'paper', stopLossPercent: '20' });
+    expect(third.json()).toMatchObject({
+      id: created.id,
+      maxSlippagePercent: '0.50',
+      stopLossPercent: '20.00',
     });
     expect(await followerCount(w)).toBe(1);
     expect(
       (
         await api.app.inject({ method: 'GET', url: '/api/v1/follows?status=stopped', headers: u.auth })
       ).json(),
-    ).toEqual({ follows: [] });
+    ).toEqual({ items: [], nextCursor: null });
     expect(
       (await api.app.inject({ method: 'GET', url: '/api/v1/follows?bogus=1', headers: u.auth })).statusCode,
     ).toBe(400);
@@ -286,7 +301,7 @@ describe('follows', () => {
     const list = (
       await api.app.inject({ method: 'GET', url: '/api/v1/follows', headers: intruder.auth })
     ).json();
-    expect(list).toEqual({ follows: [] });
+    expect(list).toEqual({ items: [], nextCursor: null });
     const row = await t.current.db
       .selectFrom('copy_relationships')
       .selectAll()

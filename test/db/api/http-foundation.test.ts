@@ -142,7 +142,18 @@ describe('API foundation', () => {
     expect(get.headers['x-content-type-options']).toBe('nosniff');
     expect(get.headers['strict-transport-security']).toBeDefined();
     expect(get.headers['content-security-policy']).toBeDefined();
-    expect(get.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(get.headers['x-frame-options']).toBe('DENY');
+  });
+
+  it('answers an unknown URL, inside the API or not, with the one error body', async () => {
+    for (const [url, body] of [
+      ['/nope', { error: { code: 'route_not_found', message: 'no route GET /nope' } }],
+      ['/api/v1/nope?x=1', { error: { code: 'route_not_found', message: 'no route GET /api/v1/nope' } }],
+    ] as const) {
+      const res = await api.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json(), url).toEqual(body);
+    }
   });
 
   it('serves the OpenAPI document and the docs page, describing every API route', async () => {
@@ -180,6 +191,22 @@ describe('API foundation', () => {
     expect(register.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
     expect(register.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect(Object.keys(register.responses)).toEqual(expect.arrayContaining(['201', '400', '409', '429']));
+    // The schema states the password rule the server applies (10 characters), not a bare minimum of 1.
+    type Body = {
+      requestBody: {
+        content: {
+          'application/json': {
+            schema: { properties: Record<string, { minLength?: number; maxLength?: number }> };
+          };
+        };
+      };
+    };
+    const passwordOf = (path: string, method: string) =>
+      (doc.paths[path]![method] as Body).requestBody.content['application/json'].schema.properties.password!;
+    expect(passwordOf('/api/v1/auth/register', 'post')).toMatchObject({ minLength: 10, maxLength: 512 });
+    expect(passwordOf('/api/v1/auth/password-reset/confirm', 'post')).toMatchObject({ minLength: 10 });
+    // Signing in checks an existing password: any non-empty string is a (possibly wrong) answer.
+    expect(passwordOf('/api/v1/auth/login', 'post')).toMatchObject({ minLength: 1 });
     const docs = await api.app.inject({ method: 'GET', url: '/docs/' });
     expect(docs.statusCode).toBe(200);
     expect(docs.headers['content-type']).toContain('text/html');

@@ -15,6 +15,7 @@ describe('/metrics configuration', () => {
         DATABASE_URL: t.current.url,
         PORT: '0',
         SIMULATOR_PORT: '0',
+        SIMULATOR_HISTORY_DAYS: '0',
         LOG_LEVEL: 'silent',
         ROLES: 'api',
         REDIS_URL: '',

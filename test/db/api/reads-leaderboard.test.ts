@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { refreshCopyability } from '../../../src/analytics/copyability.ts';
 import type { Db } from '../../../src/db/client.ts';
+import { Decimal } from '../../../src/domain/money.ts';
 import { insertRelationship, insertTrader, insertUser } from '../../support/fixtures.ts';
 import { useTestDatabase } from '../../support/test-database.ts';
 import { buildTestApi, type TestApi } from './api-harness.ts';
@@ -95,6 +96,27 @@ async function seedTraders(db: Db) {
     sharpe_ratio: null,
     total_trades: 10,
   });
+  // What the metrics recompute stores beside the figures: Gamma has fills and open positions; the
+  // 30- and 90-day P&L and the categories with a fifth of each trader's volume. Alpha (T1) has no
+  // row yet: 0 in every window, in no category.
+  const metrics = (w: string, pnl30: string, pnl90: string, categories: string[], more = {}) =>
+    db
+      .insertInto('trader_metrics')
+      .values({
+        wallet_address: w,
+        pnl_30d: pnl30,
+        pnl_30d_percent: new Decimal(pnl30).div(10).toFixed(),
+        pnl_90d: pnl90,
+        pnl_90d_percent: new Decimal(pnl90).div(10).toFixed(),
+        categories,
+        ...more,
+      })
+      .execute();
+  await metrics(T3, '40', '300', ['politics'], { fills: 7, open_positions: 2 });
+  await metrics(T2, '700', '800', ['politics', 'sports']);
+  await metrics(T4, '-50', '20', ['crypto']);
+  await metrics(T6, '10', '0', ['sports']);
+  await metrics(T5, '999', '999', ['politics']);
 }
 
 describe('leaderboard', () => {
@@ -125,7 +147,13 @@ describe('leaderboard', () => {
       pnl7d: '250.500000',
       displayName: 'Gamma Whale',
       followerCount: 9,
+      // Trades are closed positions; the fills the volume sums and the open positions show beside.
+      totalTrades: 3,
+      fills: 7,
+      openPositions: 2,
     });
+    // No metrics recorded yet: zero, not absent.
+    expect(page.items[1]).toMatchObject({ wallet: T1, totalTrades: 10, fills: 0, openPositions: 0 });
     expect(page.nextCursor).toBeNull();
   });
 
@@ -141,6 +169,52 @@ describe('leaderboard', () => {
     expect(await wallets(`?q=${T5}`)).toEqual([]);
     expect(await wallets('?q=%25')).toEqual([]); // a literal %, not a wildcard
     expect(await wallets('?q=_')).toEqual([]);
+  });
+
+  it("shows and ranks by the chosen window's P&L, and filters by market category", async () => {
+    const pnl = async (qs: string) =>
+      ((await get(qs)).json() as { items: Array<Entry & { pnl: string; window: string }> }).items.map((e) => [
+        e.wallet,
+        e.pnl,
+      ]);
+    expect(await wallets('?sort=pnl&window=30d')).toEqual([T2, T3, T6, T1, T4]);
+    expect(await wallets('?sort=pnl&window=90d')).toEqual([T2, T3, T4, T1, T6]);
+    expect(await wallets('?sort=pnl&window=all')).toEqual(await wallets('?sort=total_pnl'));
+    expect(await wallets('?sort=pnl')).toEqual(await wallets('?sort=pnl_7d'));
+    // The window sets `pnl` whatever the sort; pnl7d and totalPnl stay as they are.
+    const page = (await get('?window=30d')).json() as {
+      items: Array<Entry & Record<string, unknown>>;
+    };
+    expect(page.items.map((e) => e.wallet)).toEqual([T3, T1, T6, T2, T4]);
+    expect(page.items[0]).toMatchObject({
+      wallet: T3,
+      window: '30d',
+      pnl: '40.000000',
+      pnlPercent: '4.0000',
+      pnl7d: '250.500000',
+      categories: ['politics'],
+    });
+    expect(page.items[1]).toMatchObject({ wallet: T1, pnl: '0', pnlPercent: '0', categories: [] });
+    expect(await pnl('?window=all&limit=1')).toEqual([[T3, '-20.000000']]);
+    expect(await pnl('?window=7d&limit=1')).toEqual([[T3, '250.500000']]);
+
+    expect(await wallets('?category=politics')).toEqual([T3, T2]);
+    expect(await wallets('?category=sports&sort=pnl&window=30d')).toEqual([T2, T6]);
+    expect(await wallets('?category=politics&minTrades=10')).toEqual([T2]);
+    expect(await wallets('?category=weather')).toEqual([]);
+
+    // Paging by the window's P&L: ranks continue; a cursor of another window is refused.
+    const first = (await get('?sort=pnl&window=90d&limit=3')).json() as LbPage;
+    const rest = (await get(`?sort=pnl&window=90d&limit=3&cursor=${first.nextCursor}`)).json() as LbPage;
+    expect([...first.items, ...rest.items].map((e) => [e.wallet, e.rank])).toEqual([
+      [T2, 1],
+      [T3, 2],
+      [T4, 3],
+      [T1, 4],
+      [T6, 5],
+    ]);
+    const other = await get(`?sort=pnl&window=30d&limit=3&cursor=${first.nextCursor}`);
+    expect(other.statusCode).toBe(400);
   });
 
   it('pages with a cursor, ranks continuing, across the trailing traders without a Sharpe ratio', async () => {
@@ -188,6 +262,14 @@ describe('leaderboard', () => {
       '?limit=1.5',
       '?limit=1&limit=2',
       '?sort=bogus',
+      '?window=1y',
+      '?window=',
+      '?window=7d&window=30d',
+      '?category=bogus',
+      '?category=Politics',
+      '?category=',
+      '?minTrades=1e3',
+      '?minTrades=',
       '?minTrades=-1',
       '?minVolume=-1',
       '?minVolume=abc',

@@ -193,6 +193,7 @@ describe('user reads', () => {
       '/positions',
       '/positions?format=csv',
       '/copy-trades',
+      '/copy-trades?format=csv',
       '/decisions',
       '/queue',
     ]) {
@@ -203,6 +204,50 @@ describe('user reads', () => {
   });
 
   it('returns the portfolio: exactly the view row, and the figures worked out by hand', async () => {
+    // A's paper ledger: one buy of $40 with a $0.50 fee, one sell of $12 with a $0.10 fee, a $5
+    // credit. Its cash is the documented 10,000 start plus all that: 10000 − 40.5 + 11.9 + 5.
+    const db = t.current.db;
+    await db
+      .insertInto('paper_fills')
+      .values([
+        {
+          account_id: a.userId,
+          fill_id: 'pf1',
+          venue_order_id: 'po1',
+          client_order_id: 'c1',
+          token_id: 'tok',
+          side: 'BUY',
+          price: '0.4',
+          size: '100',
+          notional: '40',
+          fee: '0.5',
+          liquidity: 'taker',
+          at_ms: '1',
+        },
+        {
+          account_id: a.userId,
+          fill_id: 'pf2',
+          venue_order_id: 'po2',
+          client_order_id: 'c2',
+          token_id: 'tok',
+          side: 'SELL',
+          price: '0.6',
+          size: '20',
+          notional: '12',
+          fee: '0.1',
+          liquidity: 'taker',
+          at_ms: '2',
+        },
+      ])
+      .execute();
+    await db
+      .insertInto('paper_cash')
+      .values({ account_id: a.userId, entry_id: 'credit-1', amount: '5', memo: 'test credit', at_ms: '3' })
+      .execute();
+    await db
+      .insertInto('live_balances')
+      .values({ user_id: b.userId, cash_usd: '321.5', observed_at: new Date('2030-01-01T00:00:00Z') })
+      .execute();
     const res = await get('/portfolio');
     expect(res.statusCode).toBe(200);
     const view = await t.current.db
@@ -214,9 +259,11 @@ describe('user reads', () => {
     expect(body).toEqual({
       userId: view.user_id,
       subscriptionTier: view.subscription_tier,
-      balanceUsd: view.balance_usd,
+      balanceUsd: '9976.4',
+      liveBalanceUsd: null,
       tradersFollowing: view.traders_following,
       openPositions: view.open_positions,
+      dustPositions: view.dust_positions,
       totalExposureUsd: view.total_exposure_usd,
       totalRealizedPnlUsd: view.total_realized_pnl,
       totalUnrealizedPnlUsd: view.total_unrealized_pnl,
@@ -230,8 +277,14 @@ describe('user reads', () => {
       totalRealizedPnlUsd: '2.500000',
       totalUnrealizedPnlUsd: '0.750000',
     });
+    // A new paper account holds the documented starting balance, not the seed column's 0.
+    expect(view.balance_usd).toBe('0.000000');
+    expect((await get('/me')).json()).toMatchObject({ id: a.userId, balanceUsd: '9976.4' });
+    expect((await get('/me', b.auth)).json()).toMatchObject({ id: b.userId, balanceUsd: '10000' });
     expect((await get('/portfolio', b.auth)).json()).toMatchObject({
       userId: b.userId,
+      balanceUsd: '10000',
+      liveBalanceUsd: '321.500000',
       openPositions: 1,
       totalExposureUsd: '99.000000',
     });
@@ -264,6 +317,7 @@ describe('user reads', () => {
       outcome: 'Yes',
       position: 'YES',
       status: 'closed',
+      dust: false,
       quantity: '20.000000',
       entryPrice: '0.4000000000',
       entryValueUsd: '8.000000',
@@ -289,18 +343,18 @@ describe('user reads', () => {
     expect(typeof res.headers['x-next-cursor']).toBe('string');
     const header =
       'id,status,trader_wallet,market_id,market_name,asset_id,outcome,quantity,entry_price,entry_value_usd,fees_usd,' +
-      'exit_price,exit_value_usd,unrealized_pnl_usd,realized_pnl_usd,opened_at,closed_at';
+      'exit_price,exit_value_usd,unrealized_pnl_usd,realized_pnl_usd,opened_at,closed_at,dust';
     expect(res.body).toBe(
       [
         header,
-        `${ids.o2},open,${TB},${M2},"'=HYPERLINK(""x"")",tok-2,No,30.000000,0.2500000000,7.500000,0.000000,,,-0.500000,,2029-12-02T10:00:00.000Z,`,
-        `${ids.o1},open,${TA},${M1},"Will it rain, ""really""?",tok-1,Yes,10.000000,0.5000000000,5.000000,0.010000,,,1.250000,,2029-12-01T10:00:00.000Z,`,
+        `${ids.o2},open,${TB},${M2},"'=HYPERLINK(""x"")",tok-2,No,30.000000,0.2500000000,7.500000,0.000000,,,-0.500000,,2029-12-02T10:00:00.000Z,,false`,
+        `${ids.o1},open,${TA},${M1},"Will it rain, ""really""?",tok-1,Yes,10.000000,0.5000000000,5.000000,0.010000,,,1.250000,,2029-12-01T10:00:00.000Z,,false`,
         '',
       ].join('\r\n'),
     );
     const rest = await get(`/positions?format=csv&limit=2&cursor=${res.headers['x-next-cursor'] as string}`);
     expect(rest.body).toBe(
-      `${header}\r\n${ids.c1},closed,${TA},${M1},Plain,tok-1,Yes,20.000000,0.4000000000,8.000000,0.000000,0.5250000000,10.500000,,2.500000,2029-11-30T10:00:00.000Z,2029-12-03T00:00:00.000Z\r\n`,
+      `${header}\r\n${ids.c1},closed,${TA},${M1},Plain,tok-1,Yes,20.000000,0.4000000000,8.000000,0.000000,0.5250000000,10.500000,,2.500000,2029-11-30T10:00:00.000Z,2029-12-03T00:00:00.000Z,false\r\n`,
     );
     expect(rest.headers['x-next-cursor']).toBeUndefined();
     const bRows = (await get('/positions?format=csv', b.auth)).body.split('\r\n').slice(1, -1);
@@ -339,6 +393,50 @@ describe('user reads', () => {
     ).toEqual([ids.o1, ids.c1]);
   });
 
+  it('exports copy history as CSV: the same rows and pages, quoted and guarded, only your own', async () => {
+    const res = await get('/copy-trades?format=csv&limit=2');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="copy-history.csv"');
+    const lines = res.body.split('\r\n');
+    expect(lines[0]).toBe(
+      'id,executed_at,status,trader_wallet,market_id,market_name,asset_id,outcome,side,price,quantity,' +
+        'value_usd,fees_usd,slippage_percent,execution_time_ms,order_id,leader_price,leader_size,' +
+        'leader_filled_at,leader_transaction_hash',
+    );
+    expect(lines.at(-1)).toBe(''); // CRLF after the last row
+    expect(lines.slice(1, -1).map((l) => l.split(',')[0])).toEqual([ids.o2, ids.o1]);
+    // A market name that looks like a formula is defused; one with a comma and quotes is quoted.
+    expect(lines[1]).toContain(`,${TB},${M2},"'=HYPERLINK(""x"")",tok-2,No,`);
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^${ids.o1},2029-12-01T10:00:00.000Z,[a-z]+,${TA},${M1},"Will it rain, ""really""\\?",tok-1,Yes,BUY,` +
+          '0.5000000000,10.000000,5.000000,0.010000,0.40,900,0xo1,0.5500000000,100.000000,2029-12-01T09:59:59.000Z,0x',
+      ),
+    );
+    const rest = await get(
+      `/copy-trades?format=csv&limit=2&cursor=${res.headers['x-next-cursor'] as string}`,
+    );
+    expect(
+      rest.body
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual([ids.c1]);
+    expect(rest.headers['x-next-cursor']).toBeUndefined();
+    const bRows = (await get('/copy-trades?format=csv', b.auth)).body.split('\r\n').slice(1, -1);
+    expect(bRows.map((line) => line.split(',')[0])).toEqual([ids.bo]);
+    // Both forms are in the OpenAPI document.
+    const doc = (await get('/openapi.json', {})).json() as {
+      paths: Record<string, { get: { responses: Record<string, { content: Record<string, unknown> }> } }>;
+    };
+    for (const path of ['/api/v1/copy-trades', '/api/v1/positions'])
+      expect(Object.keys(doc.paths[path]!.get.responses['200']!.content).sort(), path).toEqual([
+        'application/json',
+        'text/csv',
+      ]);
+  });
+
   it('lists decisions with reasons and the leader fill, filtered by outcome and trader', async () => {
     const body = (await get('/decisions')).json();
     expect(body.items.map((i: { id: string }) => i.id)).toEqual([ids.d3, ids.d2, ids.d1]);
@@ -353,6 +451,8 @@ describe('user reads', () => {
       copyTradeId: null,
       createdAt: expect.any(String),
       decidedAt: null,
+      source: 'fill',
+      openPosition: null,
       fill: {
         fillKey: 'fa2',
         traderWallet: TA,
@@ -365,6 +465,8 @@ describe('user reads', () => {
         price: '0.5500000000',
         size: '100.000000',
         filledAt: '2029-12-02T09:00:00.000Z',
+        // A fixture fill, with no feed sightings (test/db/api/leader-fill-detection.test.ts has them).
+        detection: { firstFeed: 'test', reorged: false, reorgedAt: null, feeds: [] },
       },
     });
     expect(await itemIds('/decisions?outcome=failed')).toEqual([ids.d3]);
@@ -402,6 +504,30 @@ describe('user reads', () => {
     expect(await itemIds('/queue', b.auth)).toEqual([ids.qB]);
   });
 
+  it("says what became of each copy in its decision's words beside the queue status", async () => {
+    const db = t.current.db;
+    // A gate refused the copy: the queue row is `cancelled`, its decision `skipped` with the reason.
+    const cancelled = await insertQueueRow(db, a.userId, ids.relAA!, {
+      status: 'cancelled',
+      error_message: 'slippage_exceeded',
+    });
+    await db
+      .updateTable('copy_decisions')
+      .set({ queue_id: cancelled.id, outcome: 'skipped', reason: 'slippage_exceeded' })
+      .where('id', '=', ids.d2!)
+      .execute();
+    // An exit has no decision: its outcome follows the status.
+    const exit = await insertQueueRow(db, a.userId, ids.relAA!, {
+      status: 'completed',
+      purpose: 'stop_loss',
+    });
+    const items = (await get('/queue?limit=2')).json().items as Array<Record<string, unknown>>;
+    expect(items.map((i) => [i.id, i.status, i.outcome, i.reason])).toEqual([
+      [exit.id, 'completed', 'executed', null],
+      [cancelled.id, 'cancelled', 'skipped', 'slippage_exceeded'],
+    ]);
+  });
+
   it('answers 400 with the standard error body for bad query parameters', async () => {
     for (const url of [
       '/positions?status=pending',
@@ -412,6 +538,8 @@ describe('user reads', () => {
       '/positions?cursor=%%%',
       '/copy-trades?limit=0',
       '/copy-trades?status=open',
+      '/copy-trades?format=xlsx',
+      '/copy-trades?format=',
       '/decisions?outcome=maybe',
       '/decisions?cursor=eyJrIjoiZGVjaXNpb25zIiwidiI6WyIwIl19', // {"k":"decisions","v":["0"]}
       '/queue?status=done',

@@ -104,6 +104,11 @@ export const ROUTES: Record<string, RouteSpec> = {
     access: 'public',
     sample: (a) => ({ url: `${V1}/traders/${a.traderWallet}?limit=5` }),
   },
+  // ---- a leader fill and its feed lags (leader-fill-routes.ts); an unknown key answers 404
+  'GET /api/v1/leader-fills/:fillKey': {
+    access: 'public',
+    sample: at(`${V1}/leader-fills/${'ab'.repeat(32)}`),
+  },
   // ---- discovery categories (discovery-routes.ts)
   'GET /api/v1/leaderboard/categories': { access: 'public', sample: at(`${V1}/leaderboard/categories`) },
   'GET /api/v1/leaderboard/categories/:category': {
@@ -147,6 +152,14 @@ export const ROUTES: Record<string, RouteSpec> = {
   'POST /api/v1/auth/2fa/disable': {
     access: 'user',
     sample: () => ({ url: `${V1}/auth/2fa/disable`, body: { code: '000000' } }),
+  },
+  'POST /api/v1/auth/link/email': {
+    access: 'user',
+    stepUp: true,
+    sample: () => ({
+      url: `${V1}/auth/link/email`,
+      body: { email: uniqueEmail(), password: 'a long enough passphrase 42' },
+    }),
   },
   'POST /api/v1/auth/link/wallet': {
     access: 'user',
@@ -223,6 +236,37 @@ export const ROUTES: Record<string, RouteSpec> = {
     owned: true,
     sample: (a) => ({ url: `${V1}/follows/${a.followId}?positions=keep` }),
   },
+  'POST /api/v1/follows/:id/positions/:assetId/close': {
+    access: 'user',
+    owned: true,
+    // The actor's open lot (route-world.ts); a second send finds the close already pending (409).
+    sample: (a) => ({ url: `${V1}/follows/${a.followId}/positions/lot-${a.name}/close` }),
+  },
+
+  // ---- presets (preset-routes.ts)
+  'GET /api/v1/presets': { access: 'user', list: true, sample: at(`${V1}/presets`) },
+  'POST /api/v1/presets': {
+    access: 'user',
+    sample: () => ({
+      url: `${V1}/presets`,
+      body: { name: `sample ${wallet().slice(2, 10)}`, settings: { copySells: false, maxBuyPrice: '0.9' } },
+    }),
+  },
+  'GET /api/v1/presets/:id': {
+    access: 'user',
+    owned: true,
+    sample: (a) => ({ url: `${V1}/presets/${a.presetId}` }),
+  },
+  'PATCH /api/v1/presets/:id': {
+    access: 'user',
+    owned: true,
+    sample: (a) => ({ url: `${V1}/presets/${a.presetId}`, body: { settings: { budgetUsd: '250' } } }),
+  },
+  'DELETE /api/v1/presets/:id': {
+    access: 'user',
+    owned: true,
+    sample: (a) => ({ url: `${V1}/presets/${a.presetId}` }),
+  },
 
   // ---- the caller's reads (read-routes.ts) and controls (control-routes.ts, event-routes.ts)
   'GET /api/v1/portfolio': { access: 'user', sample: at(`${V1}/portfolio`) },
@@ -236,6 +280,33 @@ export const ROUTES: Record<string, RouteSpec> = {
     sample: () => ({ url: `${V1}/emergency-stop`, body: { closePositions: false } }),
   },
   'GET /api/v1/events': { access: 'user', stream: true, sample: at(`${V1}/events`) },
+  'POST /api/v1/events/ticket': { access: 'user', sample: at(`${V1}/events/ticket`) },
+  'GET /api/v1/traders/:wallet/pnl': {
+    access: 'public',
+    sample: (a) => ({ url: `${V1}/traders/${a.traderWallet}/pnl?window=7d` }),
+  },
+  'GET /api/v1/traders/:wallet/positions': {
+    access: 'public',
+    sample: (a) => ({ url: `${V1}/traders/${a.traderWallet}/positions?limit=5` }),
+  },
+  'GET /api/v1/leaderboard/sparklines': {
+    access: 'public',
+    sample: (a) => ({ url: `${V1}/leaderboard/sparklines?wallets=${a.traderWallet}&days=7` }),
+  },
+  'GET /api/v1/config': { access: 'public', sample: at(`${V1}/config`) },
+  'GET /api/v1/portfolio/summary': { access: 'user', sample: at(`${V1}/portfolio/summary`) },
+  'GET /api/v1/portfolio/equity': {
+    access: 'user',
+    sample: at(`${V1}/portfolio/equity?mode=paper&window=7d`),
+  },
+
+  // ---- the Telegram bot (telegram-routes.ts)
+  'POST /api/v1/me/telegram/link-code': { access: 'user', sample: at(`${V1}/me/telegram/link-code`) },
+  'GET /api/v1/me/notifications': { access: 'user', sample: at(`${V1}/me/notifications`) },
+  'PATCH /api/v1/me/notifications': {
+    access: 'user',
+    sample: () => ({ url: `${V1}/me/notifications`, body: { levels: { copy_skipped: 'off' } } }),
+  },
 
   // ---- admin (admin-routes.ts); the samples act on the victim
   'GET /api/v1/admin/users': { access: 'admin', sample: at(`${V1}/admin/users?q=example.com&limit=5`) },
@@ -294,6 +365,8 @@ export const ROUTES: Record<string, RouteSpec> = {
     sample: (_a, w) => ({ url: `${V1}/admin/queue/${w.victim.failedQueueId}/requeue`, body: {} }),
   },
   'GET /api/v1/admin/audit': { access: 'admin', sample: at(`${V1}/admin/audit?limit=10`) },
+  // job-routes.ts
+  'GET /api/v1/admin/jobs': { access: 'admin', sample: at(`${V1}/admin/jobs`) },
   'GET /api/v1/admin/monitoring/:query': {
     access: 'admin',
     sample: at(`${V1}/admin/monitoring/table-sizes`),

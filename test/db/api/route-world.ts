@@ -25,6 +25,8 @@ export interface Actor {
   spareSessionId: string;
   traderWallet: string;
   followId: string;
+  /** A copy-settings preset of the actor's (preset-routes.ts). */
+  presetId: string;
   credentialId: string;
   apiKey: string;
   pendingQueueId: string;
@@ -95,6 +97,14 @@ export async function buildActor(
   });
   if (follow.statusCode !== 201) throw new Error(`follow: ${follow.body}`);
   const followId = (follow.json() as { id: string }).id;
+  const preset = await api.app.inject({
+    method: 'POST',
+    url: '/api/v1/presets',
+    headers: u.auth,
+    payload: { name: `copy ${traderWallet}`, settings: { sizingMode: 'fixed_usd', fixedAmountUsd: '10' } },
+  });
+  if (preset.statusCode !== 201) throw new Error(`preset: ${preset.body}`);
+  const presetId = (preset.json() as { id: string }).id;
   const apiKey = `key-${name}-${u.userId}-${randomBytes(4).toString('hex')}`;
   const cred = await api.app.inject({
     method: 'POST',
@@ -162,6 +172,7 @@ export async function buildActor(
     spareSessionId: spare.sessionId,
     traderWallet,
     followId,
+    presetId,
     credentialId,
     apiKey,
     pendingQueueId,

@@ -208,4 +208,32 @@ describe('step-up codes', () => {
     expect(revoked.statusCode, revoked.body).toBe(200);
     expect(revoked.json()).toMatchObject({ status: 'revoked', revokedReason: 'revoked by user' });
   });
+
+  it('following in live mode (or switching a follow to live) needs a fresh code with 2FA on; paper does not', async () => {
+    const u = await userWithKey();
+    const leader = `0x${'7'.repeat(40)}`;
+    const body = { traderWallet: leader, mode: 'live' };
+    const without = await req('POST', '/follows', u.auth, body);
+    expect(without.statusCode).toBe(401);
+    expect(without.json().error.code).toBe('totp_required');
+    expect(
+      await t.current.db
+        .selectFrom('copy_relationships')
+        .select('id')
+        .where('user_id', '=', u.userId)
+        .execute(),
+    ).toHaveLength(0);
+    const paper = await req('POST', '/follows', u.auth, {
+      traderWallet: `0x${'8'.repeat(40)}`,
+      mode: 'paper',
+    });
+    expect(paper.statusCode).toBe(201);
+    const toLive = await req('PATCH', `/follows/${(paper.json() as { id: string }).id}`, u.auth, {
+      mode: 'live',
+    });
+    expect(toLive.statusCode).toBe(401);
+    const withCode = await req('POST', '/follows', { ...u.auth, 'x-totp': totpCode(api, u.secret) }, body);
+    expect(withCode.statusCode, withCode.body).toBe(201);
+    expect(withCode.json().mode).toBe('live');
+  });
 });

@@ -103,18 +103,18 @@ describe('live copy loop against the simulator', () => {
     // Proportional: 10% of the leader's shares.
     const a = await newLiveFollower(world, leader.address, {
       pusd: '100',
-      settings: { proportionalityFactor: '0.1' },
+      settings: { proportionalityFactor: '0.1', maxSlippagePercent: '1' },
     });
     // Capped: 100% of the leader's $50 would be $50; the per-trade cap of $20 binds at the slippage
     // bound 0.505 (0.50 × 1.01): 20 / 0.505 = 39.603… → 39.60 shares.
     const b = await newLiveFollower(world, leader.address, {
       pusd: '100',
-      settings: { proportionalityFactor: '1', maxInvestmentPerTradeUsd: '20' },
+      settings: { proportionalityFactor: '1', maxInvestmentPerTradeUsd: '20', maxSlippagePercent: '1' },
     });
-    // Too small: 5% = 5 shares = $2.50, below the $5 minimum trade size.
+    // Too small: 5% = 5 shares = $2.50, below its $5 minimum trade size.
     const c = await newLiveFollower(world, leader.address, {
       pusd: '100',
-      settings: { proportionalityFactor: '0.05' },
+      settings: { proportionalityFactor: '0.05', minTradeSizeUsd: '5', maxSlippagePercent: '1' },
     });
     await startEngine();
 
@@ -279,16 +279,16 @@ describe('live copy loop against the simulator', () => {
       ['0.5', '24', 0],
     ]);
 
-    // Four copies: 10, 10, 10 and 12 shares (half of each fill), each executed once.
+    // The four fills are the legs of one leader order (one transaction, token and side, within the
+    // leg window): one copy of 42 shares (half of the 84), executed once (issue 14, item 9; before,
+    // four copies of 10, 10, 10 and 12).
     const rows = await queueRowsOf(db, f.userId);
-    expect(rows.map((r) => r.status)).toEqual(['completed', 'completed', 'completed', 'completed']);
-    expect(rows.map((r) => new Decimal(r.quantity).toFixed()).sort()).toEqual(['10', '10', '10', '12']);
+    expect(rows.map((r) => r.status)).toEqual(['completed']);
+    expect(rows.map((r) => new Decimal(r.quantity).toFixed())).toEqual(['42']);
     const copies = await copiesOf(db, f.userId);
-    expect(copies).toHaveLength(4);
-    expect(new Set(copies.map((c) => c.queue_id)).size).toBe(4);
+    expect(copies).toHaveLength(1);
     const accepted = await sim.acceptedOrders(f.trader.creds.apiKey);
-    expect(accepted).toHaveLength(4);
-    expect(new Set(accepted).size).toBe(4);
+    expect(accepted).toHaveLength(1);
     expect(new Set(accepted)).toEqual(new Set(rows.map((r) => r.venue_order_id)));
     expect((await f.trader.venue.getTokenBalance(token)).balance.toFixed()).toBe('42');
 
@@ -301,7 +301,7 @@ describe('live copy loop against the simulator', () => {
         .where('trader_wallet_address', '=', leader.address)
         .execute(),
     ).toHaveLength(4);
-    expect(await queueRowsOf(db, f.userId)).toHaveLength(4);
+    expect(await queueRowsOf(db, f.userId)).toHaveLength(1);
   });
 
   it('mirrors a proportional sell: the follower sells the same fraction of what it holds from that leader', async () => {
@@ -399,11 +399,16 @@ describe('live copy loop against the simulator', () => {
     await leaderBuy(leader, token, '50', '0.50');
     await waitFor(db, 'the leader fill to be recorded', async () => detector!.stats.recorded === 1);
     await waitFor(db, 'the copy to finish', async () => (await unfinishedRows(db)) === 0);
-    const decision = await db
-      .selectFrom('copy_decisions')
-      .selectAll()
-      .where('copy_relationship_id', '=', f.relId)
-      .executeTakeFirstOrThrow();
+    // The row ends before its decision is written (a transaction of its own): wait for both.
+    const decided = () =>
+      db
+        .selectFrom('copy_decisions')
+        .selectAll()
+        .where('copy_relationship_id', '=', f.relId)
+        .where('outcome', '<>', 'queued')
+        .executeTakeFirst();
+    await waitFor(db, 'the copy to be decided', async () => (await decided()) !== undefined);
+    const decision = (await decided())!;
     return { f, decision };
   };
 

@@ -1,8 +1,9 @@
 // Reconciliation of rows that ran out of retries while their order's fate was unknown, end to end:
 // live copies against the simulator, the real executor leaving the rows `reconcile:` (max_retries 0,
 // so the one attempt's ambiguous failure exhausts them), then reconcileUnknownOutcomes against the
-// same venue. The simulator's per-key ledger proves which orders really arrived; nothing is ever
-// sent by the reconciler.
+// same venue. The simulator's per-key ledger proves which orders really arrived. The reconciler
+// sends only an order the venue proves it never received — the very order signed at admission, while
+// the book would still fill it within its limit — and nothing else.
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../../../src/domain/money.ts';
@@ -97,7 +98,7 @@ describe('reconciliation of unknown outcomes', () => {
 
   /**
    * `n` live followers of a fresh leader, one leader BUY fanned out, then the executor runs every
-   * copy once under `faults` with max_retries 0: each row ends `failed` / `reconcile:`.
+   * copy once under `faults` with max_retries 0: each row ends `failed` / stage `reconciliation`.
    */
   async function rowsAwaitingReconciliation(n: number, faults: Record<string, unknown>) {
     const db = t.current.db;
@@ -227,35 +228,77 @@ describe('reconciliation of unknown outcomes', () => {
     expect(await copiesOf(db, f!.userId)).toHaveLength(1);
   });
 
-  it('fails an order that never reached the venue and releases its spend', async () => {
+  it('sends the signed order that never reached the venue, once, while the book is within the slippage', async () => {
     const db = t.current.db;
     // Every placement answered 500 without being processed: the executor cannot tell.
-    const { followers, rows } = await rowsAwaitingReconciliation(1, { rate5xx: 1, status5xx: 500 });
+    const { followers, rows, token } = await rowsAwaitingReconciliation(1, { rate5xx: 1, status5xx: 500 });
     const [f] = followers;
     const [row] = rows;
     expect(await sim.acceptedOrders(f!.trader.creds.apiKey)).toEqual([]);
-    const before = await keyOf(f!.keyId);
-    expect(new Decimal(before.daily_spent_usd).eq(row!.reserved_spend_usd!)).toBe(true);
 
-    const report = await reconcileUnknownOutcomes({ db, venues: world.provider, logger }, { minAgeMs: 0 });
+    // Before the fix this row ended failed / retries_exhausted ("the venue has no order"): a copy
+    // lost although the order was signed and still worth placing.
+    const lookups = new Map<string, number>();
+    const placed: string[] = [];
+    const venues = countingProvider(world.provider, lookups, placed);
+    const report = await reconcileUnknownOutcomes({ db, venues, logger }, { minAgeMs: 0 });
+    expect(report.actions.map((a) => a.kind)).toEqual(['executed']);
+    // The very order persisted at admission: same client id, so the same signed order (hash).
+    expect(placed).toEqual([`polycopy-q${row!.id}`]);
+    const accepted = await sim.acceptedOrders(f!.trader.creds.apiKey);
+    expect(accepted).toHaveLength(1);
+    const [after] = await queueRowsOf(db, f!.userId);
+    expect(after).toMatchObject({
+      status: 'completed',
+      venue_order_id: accepted[0],
+      limit_price: row!.limit_price,
+    });
+    const copies = await copiesOf(db, f!.userId);
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatchObject({ queue_id: row!.id, copy_tx_hash: accepted[0] });
+    expect(new Decimal(copies[0]!.quantity).toFixed()).toBe('10');
+    expect((await f!.trader.venue.getTokenBalance(token)).balance.toFixed()).toBe('10');
+    expect(await decisionOf(row!.id)).toMatchObject({ outcome: 'executed', copy_trade_id: copies[0]!.id });
+    const cost = new Decimal(copies[0]!.entry_value_usd).plus(copies[0]!.fees_usd);
+    expect(
+      new Decimal((await keyOf(f!.keyId)).daily_spent_usd).eq(cost.toDecimalPlaces(2, Decimal.ROUND_UP)),
+    ).toBe(true);
+    // Settled for good: not picked up again, nothing sent again.
+    expect((await reconcileUnknownOutcomes({ db, venues, logger }, { minAgeMs: 0 })).actions).toEqual([]);
+    expect(placed).toHaveLength(1);
+    expect(await sim.acceptedOrders(f!.trader.creds.apiKey)).toHaveLength(1);
+    expect((await reconcileBacklog({ db })).awaiting).toBe(0);
+  });
+
+  it('skips the unsent order as price_moved when the book moved beyond the slippage, spend released', async () => {
+    const db = t.current.db;
+    const { followers, rows, token } = await rowsAwaitingReconciliation(1, { rate5xx: 1, status5xx: 500 });
+    const [f] = followers;
+    const [row] = rows;
+    // The copy is limited at the leader's 0.50 (+1 % on a cent tick); the asks moved to 0.53.
+    await sim.setBook(token, [['0.40', '500']], [['0.53', '2000']]);
+    const placed: string[] = [];
+    const venues = countingProvider(world.provider, new Map(), placed);
+    const report = await reconcileUnknownOutcomes({ db, venues, logger }, { minAgeMs: 0 });
     expect(report.actions.map((a) => a.kind)).toEqual(['not_placed']);
+    expect(placed).toEqual([]);
     const [after] = await queueRowsOf(db, f!.userId);
     expect(after!.status).toBe('failed');
     expect(after!.reserved_spend_usd).toBeNull();
     expect(after!.error_message).toMatch(
-      /^retries_exhausted: reconciled: the venue has no order polycopy-q\d+/,
+      /^price_moved: reconciled: the venue has no order polycopy-q\d+; it never arrived/,
     );
     expect(new Decimal((await keyOf(f!.keyId)).daily_spent_usd).toFixed()).toBe('0');
     const decision = await decisionOf(row!.id);
-    expect(decision).toMatchObject({ outcome: 'failed', reason: 'retries_exhausted' });
-    expect(decision.detail).toContain('never arrived');
+    expect(decision).toMatchObject({ outcome: 'skipped', reason: 'price_moved' });
+    expect(decision.detail).toContain('cannot fill within the limit 0.5');
     expect(await copiesOf(db, f!.userId)).toEqual([]);
     expect(await sim.acceptedOrders(f!.trader.creds.apiKey)).toEqual([]);
-    // Settled for good: not picked up again, not counted as awaiting.
     expect(
       (await reconcileUnknownOutcomes({ db, venues: world.provider, logger }, { minAgeMs: 0 })).actions,
     ).toEqual([]);
     expect((await reconcileBacklog({ db })).awaiting).toBe(0);
+    await sim.setBook(token, [['0.40', '500']], [['0.50', '2000']]);
   });
 
   it('two reconcilers running at once process every row exactly once', async () => {
@@ -279,15 +322,14 @@ describe('reconciliation of unknown outcomes', () => {
     ).toBe(false);
     expect([...lookups.values()].every((n) => n === 1)).toBe(true);
     expect(lookups.size).toBe(6);
-    expect(placed).toEqual([]);
+    // Only the orders that never arrived are sent, each once, as the order signed at admission.
+    expect(placed.sort()).toEqual(missed.rows.map((r) => `polycopy-q${r.id}`).sort());
     const kinds = new Map([...a.actions, ...b.actions].map((x) => [x.queueId, x.kind]));
-    for (const r of reached.rows) expect(kinds.get(r.id)).toBe('executed');
-    for (const r of missed.rows) expect(kinds.get(r.id)).toBe('not_placed');
-    for (const f of reached.followers) {
+    for (const r of [...reached.rows, ...missed.rows]) expect(kinds.get(r.id)).toBe('executed');
+    for (const f of [...reached.followers, ...missed.followers]) {
       expect(await copiesOf(db, f.userId)).toHaveLength(1);
       expect(await sim.acceptedOrders(f.trader.creds.apiKey)).toHaveLength(1);
     }
-    for (const f of missed.followers) expect(await copiesOf(db, f.userId)).toEqual([]);
   });
 
   it('counts inconclusive lookups, backs off, and flags the row for an operator after the last', async () => {
@@ -356,6 +398,7 @@ describe('reconciliation of unknown outcomes', () => {
       .updateTable('trade_queue')
       .set({
         status: 'pending',
+        stage: 'execution',
         error_message: 'unknown_outcome: 500',
         expires_at: new Date(Date.now() - 1000),
       })
@@ -389,7 +432,7 @@ describe('reconciliation of unknown outcomes', () => {
     // The row waits for its retry (identity persisted, spend reserved) and the user revokes the key.
     await db
       .updateTable('trade_queue')
-      .set({ status: 'pending', error_message: 'unknown_outcome: 500', max_retries: 3 })
+      .set({ status: 'pending', stage: 'execution', error_message: 'unknown_outcome: 500', max_retries: 3 })
       .where('id', '=', row!.id)
       .execute();
     await db
@@ -416,7 +459,7 @@ describe('reconciliation of unknown outcomes', () => {
     // Out of the way of the next tests' reconciliation rounds.
     await db
       .updateTable('trade_queue')
-      .set({ error_message: 'test: settled' })
+      .set({ stage: 'reconciled', error_message: 'test: settled' })
       .where('id', '=', row!.id)
       .execute();
   });
@@ -433,6 +476,7 @@ describe('reconciliation of unknown outcomes', () => {
     expect(recovered.map((x) => [x.id, x.status, x.error_message])).toEqual([[row!.id, 'failed', message]]);
     expect(await claimBatch(db, { workerId: 'w', limit: 10, leaseMs: 10_000 })).toEqual([]);
     const report = await reconcileUnknownOutcomes({ db, venues: world.provider, logger }, { minAgeMs: 0 });
-    expect(report.actions).toMatchObject([{ kind: 'not_placed', queueId: row!.id }]);
+    // The order never arrived and the book still fills it: the reconciler sends the signed order.
+    expect(report.actions).toMatchObject([{ kind: 'executed', queueId: row!.id }]);
   });
 });

@@ -200,14 +200,14 @@ describe('recordLeaderFill', () => {
     });
     const first = await recordLeaderFill(db, fill(leader), MARKET, OPTS);
     expect(first).toMatchObject({ queued: 1 });
-    const mark = (error_message: string) =>
+    const mark = (error_message: string, stage: 'reconciliation' | 'reconciled') =>
       db
         .updateTable('trade_queue')
-        .set({ status: 'failed', error_message })
+        .set({ status: 'failed', stage, error_message })
         .where('copy_relationship_id', '=', rel.id)
         .execute();
     // Out of attempts with the order's fate unknown: it may have bought $21, so the room is 30 − 21.21.
-    await mark('reconcile: unknown_outcome: timeout');
+    await mark('reconcile: unknown_outcome: timeout', 'reconciliation');
     const second = await recordLeaderFill(db, fill(leader), MARKET, OPTS);
     expect(second).toMatchObject({ queued: 1 });
     const notional = async (key: string) =>
@@ -224,7 +224,7 @@ describe('recordLeaderFill', () => {
     // A copy that provably failed no longer holds room: the next one is sized in full ($21).
     await db.deleteFrom('copy_decisions').where('copy_relationship_id', '=', rel.id).execute();
     await db.deleteFrom('trade_queue').where('source_fill_key', '=', second.fillKey).execute();
-    await mark('book_cannot_fill: order not filled');
+    await mark('book_cannot_fill: order not filled', 'reconciled');
     const third = await recordLeaderFill(db, fill(leader), MARKET, OPTS);
     expect((await notional(third.fillKey)).toFixed()).toBe((await notional(first.fillKey)).toFixed());
   });

@@ -1,7 +1,8 @@
 // The emergency stop, the global kill switch and the scheduler role, on real PostgreSQL in paper mode.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Decimal } from '../../../src/domain/money.ts';
-import { PositionScheduler } from '../../../src/positions/scheduler.ts';
+import { startScheduler, type RunningScheduler } from '../../../src/jobs/scheduler-role.ts';
+import { testJobSettings } from '../../support/job-settings.ts';
 import { emergencyStop } from '../../../src/services/emergency-stop.ts';
 import { getKillSwitch, setKillSwitch } from '../../../src/services/kill-switch.ts';
 import { insertRelationship, insertTrader, insertUser } from '../../support/fixtures.ts';
@@ -11,7 +12,7 @@ import { logger, PositionsWorld, resetPositions, waitFor, YES } from './position
 describe('position controls', () => {
   const t = useTestDatabase();
   let w: PositionsWorld;
-  const schedulers: PositionScheduler[] = [];
+  const schedulers: RunningScheduler[] = [];
 
   beforeEach(async () => {
     await resetPositions(t.current.db);
@@ -190,15 +191,13 @@ describe('position controls', () => {
 
   describe('scheduler', () => {
     const scheduler = () => {
-      const s = new PositionScheduler({
+      const s = startScheduler({
         db: t.current.db,
         databaseUrl: t.current.url,
         marketData: w.source,
         logger,
         maintenance: { partitionsAhead: 2, tradesRetentionDays: 0, tradeQueueRetentionDays: 7 },
-        markIntervalMs: 100,
-        resolutionIntervalMs: 100,
-        maintenanceIntervalMs: 60_000,
+        settings: testJobSettings({ markMs: 100, resolutionMs: 100, maintenanceMs: 60_000 }),
         standbyRetryMs: 100,
       });
       schedulers.push(s);
@@ -210,13 +209,19 @@ describe('position controls', () => {
       await w.copy(); // 50 YES for $21.00
 
       const first = scheduler();
+      const runner = await first.waitForLeadership();
       const second = scheduler();
-      await first.start();
-      await first.waitForLeadership();
-      await second.start();
       await new Promise((r) => setTimeout(r, 300));
       expect(second.isLeader).toBe(false);
-      expect(first.runs.maintenance).toBe(1);
+      expect(second.leadership.state).toBe('standby');
+      // Maintenance never ran on this database: it runs at start, once, and is recorded.
+      await waitFor(async () => runner.runs.get('maintenance') === 1);
+      const recorded = await t.current.db
+        .selectFrom('job_runs')
+        .select(['reason', 'outcome'])
+        .where('job', '=', 'maintenance')
+        .execute();
+      expect(recorded).toEqual([{ reason: 'start', outcome: 'succeeded' }]);
 
       // The price falls past the stop: the active scheduler marks it and queues one exit.
       w.source.setBook(YES, { bids: [['0.30', '1000']], asks: [['0.32', '1000']] });

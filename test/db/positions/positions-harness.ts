@@ -17,7 +17,7 @@ export const NO = '32222222222222222222';
 export const RULES = { tickSize: new Decimal('0.01'), minOrderSize: new Decimal(5) };
 export const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
 
-export async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+export async function waitFor(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
     if (Date.now() > end) throw new Error('condition not reached in time');

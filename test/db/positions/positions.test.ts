@@ -186,6 +186,13 @@ describe('positions', () => {
         .executeTakeFirstOrThrow();
       expect(pos).toMatchObject({ shares: '0.000000', cost_usd: '0.000000', realized_pnl_usd: '-4.500000' });
       expect(await w.paperBalance(user.id)).toBe('995.5'); // 1000 − 21 + 16.5
+      // The stop-loss is the platform closing a position, not a copy of the leader: one trade copied.
+      const relAfter = await t.current.db
+        .selectFrom('copy_relationships')
+        .select(['total_trades_copied', 'total_pnl_usd'])
+        .where('id', '=', rel.id)
+        .executeTakeFirstOrThrow();
+      expect(relAfter).toEqual({ total_trades_copied: 1, total_pnl_usd: '-4.500000' });
       // Nothing left to protect: later passes queue nothing.
       expect(await exits((await mark()).midpoints)).toEqual([]);
     });
@@ -292,20 +299,24 @@ describe('positions', () => {
       const [first] = await exits((await mark()).midpoints);
       await t.current.db
         .updateTable('trade_queue')
-        .set({ status: 'failed', error_message: 'reconcile: unknown_outcome: response lost' })
+        .set({
+          status: 'failed',
+          stage: 'reconciliation',
+          error_message: 'reconcile: unknown_outcome: response lost',
+        })
         .where('id', '=', first!.queueId)
         .execute();
       expect(await exits((await mark()).midpoints)).toEqual([]);
       await t.current.db
         .updateTable('trade_queue')
-        .set({ error_message: 'needs_operator: the order may exist' })
+        .set({ stage: 'operator', error_message: 'needs_operator: the order may exist' })
         .where('id', '=', first!.queueId)
         .execute();
       expect(await exits((await mark()).midpoints)).toEqual([]);
       // Settled as never placed: the position is unprotected again, so a new exit is queued.
       await t.current.db
         .updateTable('trade_queue')
-        .set({ error_message: 'retries_exhausted: reconciled: never arrived' })
+        .set({ stage: 'reconciled', error_message: 'retries_exhausted: reconciled: never arrived' })
         .where('id', '=', first!.queueId)
         .execute();
       expect((await exits((await mark()).midpoints)).map((q) => q.purpose)).toEqual(['stop_loss']);

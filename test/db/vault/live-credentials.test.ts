@@ -143,6 +143,8 @@ describe('PolymarketCredentialVerifier against the simulator', () => {
     const w = await newWallet();
     const cases: [Partial<CredentialsToVerify>, RegExp][] = [
       [{ apiSecret: 'not base64!' }, /not base64/],
+      [{ apiSecret: 'a' }, /^the API secret is too short/],
+      [{ apiSecret: '' }, /^the API secret is empty/],
       [{ apiPassphrase: 'pass phrase' }, /passphrase contains/],
       [{ privateKey: `0x${'00'.repeat(32)}` }, /not a valid secp256k1 private key/],
       [{ funderAddress: `0x${'12'.repeat(20)}` }, /funder must be the private key's own address/],

@@ -40,6 +40,7 @@ export async function buildApiWithVerifier(
       bodyLimitBytes: 65_536,
       rateLimit: { perIp: 100_000, perUser: 100_000, authPerIp: 100_000 },
       refreshTokenTtlDays: 30,
+      paperStartingBalanceUsd: '10000',
     },
   };
   const app = buildHttpApp({ logger, checks: [] });

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../src/config/config.ts';
 
@@ -71,7 +72,10 @@ describe('loadConfig', () => {
       rateLimit: { perIp: 300, perUser: 120, authPerIp: 10 },
       accessTokenTtlSeconds: 900,
       refreshTokenTtlDays: 30,
+      // The repository's web/dist, wherever the process was started from.
+      webDistDir: fileURLToPath(new URL('../../../web/dist', import.meta.url)),
     });
+    expect(loadConfig({ WEB_DIST_DIR: '/srv/polycopy/web' }).api.webDistDir).toBe('/srv/polycopy/web');
     const c = loadConfig({
       PUBLIC_URL: 'https://copy.example.com/',
       CORS_ORIGINS: 'https://copy.example.com, http://localhost:5173',
@@ -79,6 +83,13 @@ describe('loadConfig', () => {
       POLYCOPY_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
     });
     expect(c.api.publicUrl).toBe('https://copy.example.com');
+    // Unset, the links name the address the platform listens on, not a fixed port.
+    expect(loadConfig({ PORT: '3171' }).api.publicUrl).toBe('http://127.0.0.1:3171');
+    expect(loadConfig({ HOST: 'copy.internal', PORT: '8080' }).api.publicUrl).toBe(
+      'http://copy.internal:8080',
+    );
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '80' }).api.publicUrl).toBe('http://localhost:80');
+    expect(loadConfig({ HOST: '::1', PORT: '3000' }).api.publicUrl).toBe('http://[::1]:3000');
     expect(c.api.corsOrigins).toEqual(['https://copy.example.com', 'http://localhost:5173']);
     expect(c.mail.smtpUrl).toBe('smtp://u:p@mail.example.com:587');
     expect(c.vault.masterKey).toBe(Buffer.alloc(32, 7).toString('base64'));

@@ -107,20 +107,21 @@ describe('backtest: sizing, caps, filters, slippage and a proportional sell', ()
   it('sizes, caps and prices each copy as the engine would', () => {
     const copies = r.trades.filter((t) => t.kind === 'copy');
     expect(copies.map((t) => [t.fillKey, t.side, str(t.shares), str(t.price), str(t.notionalUsd)])).toEqual([
-      // F1: 10% of 100 = 10 shares ($5 at 0.50). Limit = 0.50 × 1.05 = 0.525 → tick down 0.52; sent as
-      // 0.52 × 10 = $5.20 and filled at the model price 0.505: 5.20 / 0.505 = 10.297… → 10.29 shares.
-      ['f1', 'BUY', '10.29', '0.505', '5.19645'],
+      // F1: 10% of 100 = 10 shares ($5 at 0.50). Limit = 0.50 × 1.05 = 0.525 → tick down 0.52. A market
+      // BUY spends what the shares are expected to cost (marketBuyAmount): 10 × the model price 0.505 =
+      // $5.05, so it receives the 10 shares it was sized for (not 0.52 × 10 = $5.20 → 10.297 shares).
+      ['f1', 'BUY', '10', '0.505', '5.05'],
       // F2: 100 shares = $42 at the cap price 0.42 > the $20 per-trade cap → 20 / 0.42 = 47.61 shares;
-      // sent as 0.42 × 47.61 = 19.9962 → $19.99, at 0.404: 49.48 shares, $19.98992.
-      ['f2', 'BUY', '49.48', '0.404', '19.98992'],
-      // F5: per-trade cap again: 20 / 0.525 = 38.09 → 0.52 × 38.09 = $19.80 → 39.20 shares at 0.505.
-      ['f5', 'BUY', '39.2', '0.505', '19.796'],
-      // F6: exposure $44.98237 of $50 leaves $5.01763, tighter than $20: 5.01763 / 0.525 = 9.55 →
-      // 0.52 × 9.55 = $4.96 → 9.82 shares at 0.505 = $4.9591.
-      ['f6', 'BUY', '9.82', '0.505', '4.9591'],
-      // F8: the leader sells 560 of 1120 (100 + 1000 + 20) = half; the follower holds 59.77 of A →
-      // 29.885 → 29.88 shares, at 0.70 × 0.99 = 0.693: $20.70684.
-      ['f8', 'SELL', '29.88', '0.693', '20.70684'],
+      // 47.61 × 0.404 = $19.23444 → $19.23 (cut to cents) → 47.599 shares (4 decimals), $19.229996.
+      ['f2', 'BUY', '47.599', '0.404', '19.229996'],
+      // F5: per-trade cap again: 20 / 0.525 = 38.09 → × 0.505 = $19.23545 → $19.23 → 38.0792 shares.
+      ['f5', 'BUY', '38.0792', '0.505', '19.229996'],
+      // F6: exposure $43.509992 of $50 leaves $6.490008, tighter than $20: 6.490008 / 0.525 = 12.36 →
+      // × 0.505 = $6.2418 → $6.24 → 12.3564 shares at 0.505 = $6.239982.
+      ['f6', 'BUY', '12.3564', '0.505', '6.239982'],
+      // F8: the leader sells 560 of 1120 (100 + 1000 + 20) = half; the follower holds 57.599 of A →
+      // 28.7995 → 28.79 shares, at 0.70 × 0.99 = 0.693: $19.95147.
+      ['f8', 'SELL', '28.79', '0.693', '19.95147'],
     ]);
     expect(r.copies).toEqual({ buys: 4, sells: 1 });
   });
@@ -130,7 +131,7 @@ describe('backtest: sizing, caps, filters, slippage and a proportional sell', ()
       ['f3', 'market_excluded'],
       // 10% of 20 = 2 shares = $1.20 < the $2 minimum.
       ['f4', 'below_min_trade_size'],
-      // $0.05853 of exposure room left: the proportional copy would have passed, the cap made it small.
+      // $0.050106 of exposure room left: the proportional copy would have passed, the cap made it small.
       ['f7', 'relationship_exposure_cap_reached'],
       // 0.03 × 1.05 = 0.0315 → tick down 0.03 = the leader's price; the model's 0.0303 is beyond it.
       ['f9', 'slippage_exceeded'],
@@ -144,19 +145,19 @@ describe('backtest: sizing, caps, filters, slippage and a proportional sell', ()
   });
 
   it('closes lots oldest first, settles the resolved token and marks the rest', () => {
-    // F8 closes lot F1 (10.29 sh, $5.19645 → 10.29 × 0.693 = $7.13097: +1.93452) and 19.59 of lot F2
-    // (cost 19.98992 × 19.59 / 49.48 = $7.91436; 19.59 × 0.693 = $13.57587: +5.66151).
+    // F8 closes lot F1 (10 sh, $5.05 → 10 × 0.693 = $6.93: +1.88) and 18.79 of lot F2 (cost
+    // 19.229996 × 18.79 / 47.599 = $7.59116; 18.79 × 0.693 = $13.02147: +5.43031).
     const sell = r.trades.find((t) => t.fillKey === 'f8')!;
-    expect(str(sell.realizedPnlUsd)).toBe('7.59603');
-    // C resolves at 1: 49.02 shares → $49.02 against $24.7551 of cost: +24.2649.
+    expect(str(sell.realizedPnlUsd)).toBe('7.31031');
+    // C resolves at 1: 50.4356 shares → $50.4356 against $25.469978 of cost: +24.965622.
     const settle = r.trades.find((t) => t.kind === 'resolution')!;
     expect([settle.assetId, str(settle.shares), str(settle.realizedPnlUsd)]).toEqual([
       'C',
-      '49.02',
-      '24.2649',
+      '50.4356',
+      '24.965622',
     ]);
     expect(r.exits).toEqual({ stopLoss: 0, takeProfit: 0, resolution: 1 });
-    // A: 29.89 shares left costing $12.07556, marked at the current 0.65 = $19.4285.
+    // A: 28.809 shares left costing $11.638836, marked at the current 0.65 = $18.72585.
     expect(
       r.openPositions.map((p) => [
         p.assetId,
@@ -166,17 +167,19 @@ describe('backtest: sizing, caps, filters, slippage and a proportional sell', ()
         p.markSource,
         str(p.valueUsd),
       ]),
-    ).toEqual([['A', '29.89', '12.07556', '0.65', 'current', '19.4285']]);
-    // Cash: 100 − 5.19645 − 19.98992 − 19.796 − 4.9591 + 20.70684 + 49.02 = 119.78537.
-    expect(str(r.endingEquityUsd)).toBe('139.21387');
-    expect(str(r.pnlUsd)).toBe('39.21387');
-    expect(str(r.realizedPnlUsd)).toBe('31.86093');
-    expect(str(r.unrealizedPnlUsd)).toBe('7.35294');
+    ).toEqual([['A', '28.809', '11.638836', '0.65', 'current', '18.72585']]);
+    // Cash: 100 − 5.05 − 19.2299596 − 19.2299596 − 6.239982 + 19.95147 + 50.4356 = 120.6370958
+    // (the notionals unrounded), + 18.72585 of A = 139.3629458.
+    expect(str(r.endingEquityUsd)).toBe('139.362946');
+    expect(str(r.pnlUsd)).toBe('39.362946');
+    // 7.31031 + 24.965622; open: 18.72585 − 11.638836.
+    expect(str(r.realizedPnlUsd)).toBe('32.275932');
+    expect(str(r.unrealizedPnlUsd)).toBe('7.087014');
     expect(
       r.equityCurve.map((p) => [p.date, str(p.equityUsd), str(p.cashUsd), str(p.positionsValueUsd)]),
     ).toEqual([
       ['2029-12-31', '100', '100', '0'],
-      ['2030-01-01', '139.21387', '119.78537', '19.4285'],
+      ['2030-01-01', '139.362946', '120.637096', '18.72585'],
     ]);
     expect(r.fillsReplayed).toBe(9);
   });
@@ -227,12 +230,14 @@ describe('backtest: gates, stop-loss, closed markets and the impact term', () =>
     expect(
       modelPrice({ fixedBps: d(0), impactBpsPer1000Usd: d(100) }, 'BUY', d('0.50'), d(10)).toFixed(),
     ).toBe('0.500025');
-    // G1 and G2: sent as 0.51 × 10 = $5.10 → 5.10 / 0.500025 = 10.199… → 10.19 shares, $5.09525475.
+    // G1 and G2: 10 shares expected to cost 10 × 0.500025 = $5.00025 → sent as $5.00 (cut to cents,
+    // never more than the shares cost) → 5 / 0.500025 = 9.99950… → 9.9995 shares (a market BUY's 4
+    // decimals): a cent's worth short of 10, where spending 0.51 × 10 = $5.10 bought 10.1994.
     expect(
       r.trades.filter((t) => t.kind === 'copy').map((t) => [t.fillKey, str(t.shares), str(t.notionalUsd)]),
     ).toEqual([
-      ['f10', '10.19', '5.095255'],
-      ['f11', '10.19', '5.095255'],
+      ['f10', '9.9995', '5'],
+      ['f11', '9.9995', '5'],
     ]);
   });
 
@@ -242,7 +247,7 @@ describe('backtest: gates, stop-loss, closed markets and the impact term', () =>
       ['f12', 'daily_trade_limit_reached'],
       // The stop-loss already sold X: nothing attributed to sell.
       ['f13', 'no_position_to_sell'],
-      // 26 h: the window (2 h, 26 h] holds no copy; $9.99 to spend against $5.78 of cash.
+      // 26 h: the window (2 h, 26 h] holds no copy; $9.99 to spend against $5.90 of cash.
       ['f14', 'insufficient_balance'],
       // V resolved at 3 h.
       ['f15', 'market_closed'],
@@ -250,26 +255,28 @@ describe('backtest: gates, stop-loss, closed markets and the impact term', () =>
   });
 
   it('stops out at the observed price and settles the resolved token at its payout', () => {
-    // X: 10.19 × 0.39 = $3.9741 against $5.095255 = 22.0% down ≥ 20%: sell 10.19 at 0.39 less
-    // 100 × 3.9741 / 1000 = 0.39741 bps = 0.38998450101 → $3.97394… : −1.121313.
+    // X: 9.9995 × 0.39 = $3.899805 against $5 = 22.0% down ≥ 20%: sell 9.9995 at 0.39 less
+    // 100 × 3.899805 / 1000 = 0.3899805 bps = 0.3899847907605 → $3.899653… : −1.100347.
     const stop = r.trades.find((t) => t.kind === 'stop_loss')!;
     expect([stop.assetId, str(stop.shares), str(stop.price), str(stop.realizedPnlUsd)]).toEqual([
       'X',
-      '10.19',
-      '0.38998450101',
-      '-1.121313',
+      '9.9995',
+      '0.3899847907605',
+      '-1.100347',
     ]);
-    // Y resolves at 0: −5.095255.
+    // Y resolves at 0: −5.
     const settle = r.trades.find((t) => t.kind === 'resolution')!;
-    expect([settle.assetId, str(settle.realizedPnlUsd)]).toEqual(['Y', '-5.095255']);
+    expect([settle.assetId, str(settle.realizedPnlUsd)]).toEqual(['Y', '-5']);
     expect(r.exits).toEqual({ stopLoss: 1, takeProfit: 0, resolution: 1 });
-    // Day 1 ends with Y open at its last seen 0.50 (10.19 × 0.50 = $5.095) and $5.78343… of cash.
+    // Day 1 ends with Y open at its last seen 0.50 (9.9995 × 0.50 = $4.99975) and $5.899653 of cash
+    // (12 − 2 × 5 + 3.899653).
     expect(r.equityCurve.map((p) => [p.date, str(p.equityUsd), str(p.positionsValueUsd)])).toEqual([
-      ['2030-01-01', '10.878433', '5.095'],
-      ['2030-01-02', '5.783433', '0'],
+      ['2030-01-01', '10.899403', '4.99975'],
+      ['2030-01-02', '5.899653', '0'],
     ]);
-    expect(str(r.realizedPnlUsd)).toBe('-6.216568');
-    expect(str(r.pnlUsd)).toBe('-6.216567');
+    // −1.100347 − 5; the account: 5.899653 − 12.
+    expect(str(r.realizedPnlUsd)).toBe('-6.100347');
+    expect(str(r.pnlUsd)).toBe('-6.100347');
     expect(r.openPositions).toEqual([]);
   });
 });
@@ -304,10 +311,10 @@ describe('backtest: the leader position a mirrored sell is sized from', () => {
     );
     const copies = r.trades.filter((t) => t.kind === 'copy');
     const bought = copies.find((t) => t.side === 'BUY')!.shares;
-    // The BUY copy is sent as a dollar amount and fills at the leader's price: $40 / 0.40 ≈ 105
-    // shares (sized at the 5% slippage bound, then filled at 0.40). The sell is a quarter of them —
-    // the leader sold 250 of the 1000 it held — not 250 / 700 as a signed sum of fills would say.
-    expect(str(bought)).toBe('105');
-    expect(copies.filter((t) => t.side === 'SELL').map((t) => str(t.shares))).toEqual(['26.25']);
+    // The BUY copy is sent as the dollar amount its 100 shares cost at the leader's price ($40), so it
+    // receives 100. The sell is a quarter of them — the leader sold 250 of the 1000 it held — not
+    // 250 / 700 as a signed sum of fills would say.
+    expect(str(bought)).toBe('100');
+    expect(copies.filter((t) => t.side === 'SELL').map((t) => str(t.shares))).toEqual(['25']);
   });
 });

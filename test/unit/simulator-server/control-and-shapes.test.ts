@@ -54,6 +54,7 @@ describe('/sim control API', () => {
         user: `ws://${host}/ws/user`,
         rtds: `ws://${host}/ws/rtds`,
       },
+      chain: { http: `http://${host}/rpc`, ws: `ws://${host}/rpc`, chainId: 137 },
     });
   });
 

@@ -79,6 +79,8 @@ export interface FakeMarketInput {
   readonly feeExponent?: number;
   readonly closed?: boolean;
   readonly acceptingOrders?: boolean;
+  /** The venue's tags ("Politics", "NBA"…): what market categories are read from. */
+  readonly tags?: readonly string[];
 }
 
 export class FakeMarketData implements MarketDataSource {
@@ -108,6 +110,7 @@ export class FakeMarketData implements MarketDataSource {
       closed: input.closed ?? false,
       resolved: false,
       winningTokenId: null,
+      ...(input.tags ? { tags: input.tags } : {}),
     };
     this.markets.set(market.conditionId, market);
     for (const t of market.tokens) {

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { linkTelegram, linkWallet } from '../../../services/identity-sign-in.ts';
+import { linkEmail } from '../../../services/link-email.ts';
 import {
   confirmTwoFactor,
   disableTwoFactor,
@@ -9,10 +10,11 @@ import {
   TOTP_HEADER,
 } from '../../../services/two-factor.ts';
 import { IDENTITY_KINDS, unlinkIdentity } from '../../../services/unlink-identity.ts';
-import { authDeps, type ApiDeps } from '../api-deps.ts';
+import { withPaperStart, authDeps, type ApiDeps } from '../api-deps.ts';
 import { requireAuth } from '../request-auth.ts';
-import { BearerSecurity, errors, SecondFactorCode, TotpHeaderSchema } from '../schemas.ts';
+import { BearerSecurity, EmailSchema, errors, SecondFactorCode, TotpHeaderSchema } from '../schemas.ts';
 import { UserViewSchema } from '../views.ts';
+import { NewPassword } from './auth-routes.ts';
 import { SiweProof, TelegramPayload } from './identity-routes.ts';
 
 export function accountSecurityRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
@@ -81,6 +83,26 @@ export function accountSecurityRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
     );
 
     app.post(
+      '/auth/link/email',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Add email + password sign-in to an account that signs in with a wallet or Telegram',
+          description:
+            'The address starts unverified; a verification link is mailed. 409 conflict when the account ' +
+            'already has a password, 409 email_taken when another account has the address, 400 ' +
+            'weak_password as at sign-up. With two-factor authentication on, send a fresh code in the ' +
+            'x-totp header.',
+          security: BearerSecurity,
+          headers: TotpHeaderSchema,
+          body: z.strictObject({ email: EmailSchema, password: NewPassword }),
+          response: { 200: UserViewSchema, ...errors(400, 401, 409, 423) },
+        },
+      },
+      async (req) => linkEmail(auth, requireAuth(req).userId, req.body, req.headers[TOTP_HEADER]),
+    );
+
+    app.post(
       '/auth/link/wallet',
       {
         schema: {
@@ -126,7 +148,13 @@ export function accountSecurityRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: UserViewSchema, ...errors(400, 401, 404, 409, 423) },
         },
       },
-      async (req) => unlinkIdentity(deps, requireAuth(req).userId, req.params.kind, req.headers[TOTP_HEADER]),
+      async (req) =>
+        unlinkIdentity(
+          withPaperStart(deps),
+          requireAuth(req).userId,
+          req.params.kind,
+          req.headers[TOTP_HEADER],
+        ),
     );
   };
 }

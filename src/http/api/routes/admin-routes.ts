@@ -24,7 +24,7 @@ import {
 import { adminSetKillSwitch, getKillSwitch } from '../../../services/kill-switch.ts';
 import { MONITORING_QUERIES, runMonitoringQuery } from '../../../services/run-monitoring-query.ts';
 import { TOTP_HEADER } from '../../../services/two-factor.ts';
-import type { ApiDeps } from '../api-deps.ts';
+import { withPaperStart, type ApiDeps } from '../api-deps.ts';
 import { requestMeta, requireAuth } from '../request-auth.ts';
 import {
   BearerSecurity,
@@ -75,12 +75,15 @@ const AUDIT_ACTIONS = [
   'kill_switch',
   'queue_cancel',
   'queue_requeue',
+  'user_create',
+  'queue_settle',
 ] as const;
 
 const AdminAuditSchema = z
   .object({
     id: z.string(),
-    actorUserId: z.string(),
+    actorUserId: z.string().nullable().describe('null for an action taken with the operator CLI'),
+    actor: z.string().nullable().describe('the operator at the command line (cli:<user>@<host>)'),
     action: z.enum(AUDIT_ACTIONS),
     targetUserId: z.string().nullable(),
     targetQueueId: z.string().nullable(),
@@ -135,7 +138,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: pageOf(AdminUserSchema), ...errors(400, 401, 403) },
         },
       },
-      async (req) => listUsers(deps, req.query),
+      async (req) => listUsers(withPaperStart(deps), req.query),
     );
 
     app.get(
@@ -149,7 +152,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: AdminUserDetailSchema, ...errors(400, 401, 403, 404) },
         },
       },
-      async (req) => getUser(deps, req.params.id),
+      async (req) => getUser(withPaperStart(deps), req.params.id),
     );
 
     app.post(
@@ -166,7 +169,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 409, 423) },
         },
       },
-      async (req) => setUserActive(deps, actorOf(req), req.params.id, false, req.body.reason),
+      async (req) => setUserActive(withPaperStart(deps), actorOf(req), req.params.id, false, req.body.reason),
     );
 
     app.post(
@@ -183,7 +186,8 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 423) },
         },
       },
-      async (req) => setUserActive(deps, actorOf(req), req.params.id, true, req.body?.reason ?? null),
+      async (req) =>
+        setUserActive(withPaperStart(deps), actorOf(req), req.params.id, true, req.body?.reason ?? null),
     );
 
     app.patch(
@@ -200,7 +204,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 409, 423) },
         },
       },
-      async (req) => setUserRole(deps, actorOf(req), req.params.id, req.body.role),
+      async (req) => setUserRole(withPaperStart(deps), actorOf(req), req.params.id, req.body.role),
     );
 
     app.patch(
@@ -217,7 +221,7 @@ export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: UserViewSchema, ...errors(400, 401, 403, 404, 423) },
         },
       },
-      async (req) => setUserTier(deps, actorOf(req), req.params.id, req.body.tier),
+      async (req) => setUserTier(withPaperStart(deps), actorOf(req), req.params.id, req.body.tier),
     );
 
     app.get(

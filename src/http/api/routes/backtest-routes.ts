@@ -1,7 +1,7 @@
 // POST /traders/{wallet}/backtest — "what would copying this trader have done": signed-in users
 // only (it replays up to 90 days of fills through the engine's rules, so it is priced in the
 // per-user rate limit), reads only, writes nothing. The body carries every copy setting a follow
-// takes, with the same ranges (mirrored from follow-routes.ts), plus the window, the starting balance
+// takes, with the same ranges (copy-settings-schema.ts), plus the window, the starting balance
 // and the slippage model. The formulas: docs/analytics.md "What-if backtest".
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,17 +9,14 @@ import { COPY_OUTCOME_REASONS } from '../../../domain/skip-reasons.ts';
 import { backtestTrader, DEFAULT_SLIPPAGE_MODEL, MAX_BACKTEST_DAYS } from '../../../services/run-backtest.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { requireAuth } from '../request-auth.ts';
+import { SettingsFields, SettingsView } from '../copy-settings-schema.ts';
 import { BearerSecurity, decimalString, errors, Money, WalletSchema } from '../schemas.ts';
 
 const Usd = (min: string, minExclusive: boolean, example: string) =>
   decimalString({ scale: 2, min, minExclusive, max: '9999999999.99', example });
-const Percent = (min: string, minExclusive: boolean, max: string, example: string) =>
-  decimalString({ scale: 2, min, minExclusive, max, example });
 const Bps = (example: string) => decimalString({ scale: 2, min: '0', max: '5000', example });
-const MarketList = z
-  .array(z.string().regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'must be a market id or slug (1-100 characters)'))
-  .max(500)
-  .nullable();
+// A replay has no failed copies to count: the circuit breaker's setting does not apply.
+const { maxConsecutiveFailures: _breaker, ...ReplaySettings } = SettingsFields;
 
 const BacktestBody = z
   .strictObject({
@@ -30,23 +27,7 @@ const BacktestBody = z
       .max(MAX_BACKTEST_DAYS, `must be at most ${MAX_BACKTEST_DAYS}`)
       .describe('replay the last N days (1-90)'),
     startingBalanceUsd: Usd('0', true, '1000').describe('the hypothetical account starts with this much'),
-    proportionalityFactor: decimalString({
-      scale: 6,
-      min: '0',
-      minExclusive: true,
-      max: '10',
-      example: '0.05',
-    })
-      .describe("multiplier on the leader's size (0.01 = 1%); > 0 and ≤ 10; default 0.01")
-      .optional(),
-    maxInvestmentPerTradeUsd: Usd('0', true, '100').optional(),
-    maxTotalExposureUsd: Usd('0', true, '500').optional(),
-    minTradeSizeUsd: Usd('0', false, '5').nullable().optional(),
-    maxSlippagePercent: Percent('0', false, '100', '1').optional(),
-    stopLossPercent: Percent('0', true, '100', '20').nullable().optional(),
-    takeProfitPercent: Percent('0', true, '999.99', '50').nullable().optional(),
-    allowedMarkets: MarketList.optional().describe('copy only these markets (null: all)'),
-    excludedMarkets: MarketList.optional().describe('never copy these markets'),
+    ...ReplaySettings,
     slippageModel: z
       .strictObject({
         fixedBps: Bps(DEFAULT_SLIPPAGE_MODEL.fixedBps),
@@ -79,17 +60,9 @@ const BacktestResultSchema = z
     from: z.string(),
     to: z.string(),
     days: z.number().int(),
-    settings: z.object({
-      proportionalityFactor: z.string(),
-      maxInvestmentPerTradeUsd: z.string(),
-      maxTotalExposureUsd: z.string(),
-      minTradeSizeUsd: z.string().nullable(),
-      maxSlippagePercent: z.string(),
-      stopLossPercent: z.string().nullable(),
-      takeProfitPercent: z.string().nullable(),
-      allowedMarkets: z.array(z.string()).nullable(),
-      excludedMarkets: z.array(z.string()).nullable(),
-    }),
+    settings: z
+      .object(SettingsView)
+      .describe('every setting the replay used (unset ones: a new follow’s defaults)'),
     slippageModel: z.object({ fixedBps: z.string(), impactBpsPer1000Usd: z.string() }),
     startingBalanceUsd: Money,
     endingEquityUsd: Money,

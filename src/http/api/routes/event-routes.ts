@@ -1,16 +1,26 @@
 // GET /api/v1/events: the signed-in user's live updates as server-sent events (docs/api.md,
-// "Live updates"). Events come from this process's UserEventHub (one LISTEN connection fanning out
+// "Live updates"). Authenticated by the access token (Authorization: Bearer, API clients) or by a
+// one-time ticket in the query string (?ticket=, from POST /events/ticket: a browser's EventSource
+// cannot send headers, and a long-lived token must not sit in a URL). Events come from this process's UserEventHub (one LISTEN connection fanning out
 // PostgreSQL NOTIFY), so a copy recorded by any worker reaches the stream wherever it is connected.
 // The stream checks the caller's token and session again at every heartbeat and ends (after an
 // `auth.expired` event) once either is no longer valid: revocation and expiry apply to open streams.
 import type { OutgoingHttpHeaders } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UserEventHub } from '../../../events/hub.ts';
 import type { UserEventMessage } from '../../../events/publish.ts';
 import { AppError } from '../../../services/app-error.ts';
-import { authenticate } from '../../../services/authenticate.ts';
+import { authenticate, type AuthContext } from '../../../services/authenticate.ts';
+import {
+  issueStreamTicket,
+  liveSession,
+  redeemStreamTicket,
+  STREAM_TICKET_PATTERN,
+} from '../../../services/event-stream-tickets.ts';
 import type { ApiDeps } from '../api-deps.ts';
+import { limiter } from '../rate-limits.ts';
 import { bearerToken, requireAuth } from '../request-auth.ts';
 import { BearerSecurity, errors } from '../schemas.ts';
 
@@ -40,6 +50,43 @@ export function eventRoutes(
   const heartbeatMs = settings.heartbeatMs ?? 15_000;
   const maxStreams = settings.maxStreamsPerUser ?? 5;
   return async (app) => {
+    const perUser = limiter(app, deps.settings.rateLimit.perUser, (req) =>
+      req.auth ? `user:${req.auth.userId}` : null,
+    );
+    const bearerAuth = async (req: FastifyRequest) => {
+      const token = bearerToken(req);
+      if (!token) throw new AppError('unauthenticated', 'send Authorization: Bearer <access token>');
+      req.auth = await authenticate(deps, token);
+    };
+    // The stream: a ticket or the bearer token, not both (which one would be meant is unclear).
+    const streamAuth = async (req: FastifyRequest) => {
+      const ticket = (req.query as { ticket?: string }).ticket;
+      if (ticket === undefined) return bearerAuth(req);
+      if (req.headers.authorization !== undefined)
+        throw new AppError('validation_failed', 'send either ?ticket= or Authorization, not both');
+      req.auth = await redeemStreamTicket(deps, ticket);
+    };
+
+    app.post(
+      '/events/ticket',
+      {
+        preHandler: [bearerAuth, perUser],
+        schema: {
+          tags: ['live'],
+          summary: 'A one-time ticket to open the event stream from a browser (GET /events?ticket=)',
+          description:
+            'Single-use, valid 60 seconds, bound to this session: the stream it opens lasts as long as ' +
+            'the session (logout or revocation ends it with auth.expired). Get a new one to reconnect.',
+          security: BearerSecurity,
+          response: {
+            201: z.object({ ticket: z.string(), expiresAt: z.string() }),
+            ...errors(401),
+          },
+        },
+      },
+      async (req, reply) => reply.code(201).send(await issueStreamTicket(deps, requireAuth(req))),
+    );
+
     const open = new Set<() => void>();
     // Open streams would keep the server from closing: end them first.
     app.addHook('preClose', async () => {
@@ -60,15 +107,26 @@ export function eventRoutes(
             'ends: reconnect with a fresh token. Events are not replayed (no Last-Event-ID): refetch ' +
             'state after reconnecting.',
           security: BearerSecurity,
+          querystring: z.strictObject({
+            ticket: z
+              .string()
+              .regex(STREAM_TICKET_PATTERN, 'must be a ticket from POST /events/ticket')
+              .optional()
+              .describe('a one-time ticket from POST /events/ticket, instead of the Authorization header'),
+          }),
           response: {
             200: z.string().meta({ description: 'text/event-stream' }),
-            ...errors(401, 429),
+            ...errors(400, 401, 429),
           },
         },
+        preHandler: [streamAuth, perUser],
       },
       async (req, reply) => {
-        const { userId } = requireAuth(req);
-        const token = bearerToken(req)!;
+        const { userId, sessionId } = requireAuth(req);
+        const token = bearerToken(req);
+        // A bearer stream ends with its access token; a ticket stream with its session.
+        const stillSignedIn = (): Promise<AuthContext | null> =>
+          token !== null ? authenticate(deps, token) : liveSession(deps, userId, sessionId);
         if (hub.subscriberCount(userId) >= maxStreams)
           throw new AppError('rate_limited', `at most ${maxStreams} open event streams per user`);
 
@@ -110,7 +168,7 @@ export function eventRoutes(
         // A token that expired or a session that ended closes the stream; a database hiccup does not.
         const recheck = async () => {
           try {
-            if ((await authenticate(deps, token)).userId === userId) return;
+            if ((await stillSignedIn())?.userId === userId) return;
           } catch (err) {
             if (!(err instanceof AppError)) return;
           }

@@ -1,39 +1,31 @@
-// Following traders: create, list, read, edit / pause / resume, stop.
+// Following traders: create (with settings, a preset, and optionally copies of the trader's open
+// positions), list, read, edit / pause / resume, stop, and close one position.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { closeFollowPosition } from '../../../services/close-follow-position.ts';
 import { followTrader } from '../../../services/follow-trader.ts';
 import { getFollow, listFollows } from '../../../services/list-follows.ts';
 import { stopFollow } from '../../../services/stop-follow.ts';
 import { updateFollow } from '../../../services/update-follow.ts';
 import type { ApiDeps } from '../api-deps.ts';
+import { CopyOpenPositionsField, SettingsFields, SettingsView } from '../copy-settings-schema.ts';
 import { requireAuth } from '../request-auth.ts';
-import { BearerSecurity, decimalString, errors, IdParamSchema, WalletSchema } from '../schemas.ts';
-
-const Usd = (min: string, minExclusive: boolean, example: string) =>
-  decimalString({ scale: 2, min, minExclusive, max: '9999999999.99', example });
-const Percent = (min: string, minExclusive: boolean, max: string, example: string) =>
-  decimalString({ scale: 2, min, minExclusive, max, example });
-const MarketList = z
-  .array(z.string().regex(/^[A-Za-z0-9_:.-]{1,100}$/, 'must be a market id or slug (1-100 characters)'))
-  .max(500)
-  .nullable();
-
-// Every copy_relationships setting, ranged as the table's columns and CHECKs allow.
-const Settings = {
-  proportionalityFactor: decimalString({ scale: 6, min: '0', minExclusive: true, max: '10', example: '0.05' })
-    .describe("multiplier on the leader's size (0.01 = 1%); > 0 and ≤ 10")
-    .optional(),
-  maxInvestmentPerTradeUsd: Usd('0', true, '100').optional(),
-  maxTotalExposureUsd: Usd('0', true, '500').optional(),
-  minTradeSizeUsd: Usd('0', false, '5').nullable().optional(),
-  maxSlippagePercent: Percent('0', false, '100', '1').optional(),
-  stopLossPercent: Percent('0', true, '100', '20').nullable().optional(),
-  takeProfitPercent: Percent('0', true, '999.99', '50').nullable().optional(),
-  allowedMarkets: MarketList.optional().describe('copy only these markets (null: all)'),
-  excludedMarkets: MarketList.optional().describe('never copy these markets'),
-};
+import { TOTP_HEADER } from '../../../services/two-factor.ts';
+import {
+  BearerSecurity,
+  errors,
+  IdParamSchema,
+  PageQuery,
+  pageOf,
+  TotpHeaderSchema,
+  WalletSchema,
+} from '../schemas.ts';
 
 const Mode = z.enum(['live', 'paper']).describe('live: real orders with your credentials; paper: simulated');
+const PresetId = z
+  .string()
+  .regex(/^[1-9]\d{0,17}$/, 'must be a numeric id')
+  .describe('start from this preset of yours (the request’s own settings win over it)');
 
 const FollowSchema = z
   .object({
@@ -41,15 +33,14 @@ const FollowSchema = z
     traderWallet: z.string(),
     mode: z.enum(['live', 'paper']),
     status: z.enum(['active', 'paused', 'stopped']),
-    proportionalityFactor: z.string(),
-    maxInvestmentPerTradeUsd: z.string(),
-    maxTotalExposureUsd: z.string(),
-    minTradeSizeUsd: z.string().nullable(),
-    maxSlippagePercent: z.string(),
-    stopLossPercent: z.string().nullable(),
-    takeProfitPercent: z.string().nullable(),
-    allowedMarkets: z.array(z.string()).nullable(),
-    excludedMarkets: z.array(z.string()).nullable(),
+    ...SettingsView,
+    pausedReason: z
+      .enum(['user', 'circuit_breaker'])
+      .nullable()
+      .describe('who paused a paused follow: you, or the circuit breaker after consecutive failed copies'),
+    pauseDetail: z.string().nullable(),
+    consecutiveFailures: z.number().int().describe('failed copies in a row since the last executed one'),
+    presetId: z.string().nullable(),
     totalTradesCopied: z.number().int(),
     totalInvestedUsd: z.string(),
     totalPnlUsd: z.string(),
@@ -62,6 +53,34 @@ const FollowSchema = z
   })
   .meta({ id: 'Follow' });
 
+const OpenPositionDecisionSchema = z.object({
+  assetId: z.string(),
+  conditionId: z.string(),
+  title: z.string().nullable(),
+  outcome: z.string().nullable(),
+  leaderShares: z.string(),
+  price: z
+    .string()
+    .nullable()
+    .describe('the best ask read from the book: the copy is priced within slippage of it'),
+  decision: z.enum(['queued', 'skipped']),
+  reason: z.string().nullable().describe('why it is not copied (a reason code as in /decisions)'),
+  detail: z.string().nullable(),
+  shares: z.string().nullable(),
+  queueId: z.string().nullable(),
+});
+
+const CreatedFollowSchema = FollowSchema.extend({
+  openPositions: z
+    .array(OpenPositionDecisionSchema)
+    .optional()
+    .describe("with copyOpenPositions: one decision per open position of the trader's"),
+}).meta({ id: 'CreatedFollow' });
+
+const AssetParams = IdParamSchema.extend({
+  assetId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be a token id'),
+});
+
 export function followRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
     app.post(
@@ -72,13 +91,37 @@ export function followRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           summary: 'Follow a trader with copy settings',
           description:
             "Counts against the tier's number of followed traders (active and paused). Live mode " +
-            'needs active credentials. Unset settings take the defaults shown.',
+            'needs active credentials and, with two-factor authentication on, a fresh code in the ' +
+            'x-totp header. Unset settings take the preset’s (presetId), else the defaults shown. ' +
+            "With copyOpenPositions the trader's open positions are read from the venue and copied " +
+            '(503 and nothing written when the venue cannot be read).',
           security: BearerSecurity,
-          body: z.strictObject({ traderWallet: WalletSchema, mode: Mode, ...Settings }),
-          response: { 201: FollowSchema, ...errors(400, 401, 409, 422) },
+          headers: TotpHeaderSchema,
+          body: z.strictObject({
+            traderWallet: WalletSchema,
+            mode: Mode,
+            presetId: PresetId.optional(),
+            ...SettingsFields,
+            ...CopyOpenPositionsField,
+          }),
+          response: { 201: CreatedFollowSchema, ...errors(400, 401, 404, 409, 422, 423, 503) },
         },
       },
-      async (req, reply) => reply.code(201).send(await followTrader(deps, requireAuth(req).userId, req.body)),
+      async (req, reply) =>
+        reply.code(201).send(
+          await followTrader(
+            {
+              db: deps.db,
+              clock: deps.clock,
+              openPositions: deps.openPositions,
+              sizingSnapshots: deps.sizingSnapshots,
+              masterKey: deps.masterKey,
+            },
+            requireAuth(req).userId,
+            req.body,
+            req.headers[TOTP_HEADER],
+          ),
+        ),
     );
 
     app.get(
@@ -86,13 +129,16 @@ export function followRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['follows'],
-          summary: "The user's relationships",
+          summary: "The user's relationships, newest first",
           security: BearerSecurity,
-          querystring: z.strictObject({ status: z.enum(['active', 'paused', 'stopped']).optional() }),
-          response: { 200: z.object({ follows: z.array(FollowSchema) }), ...errors(400, 401) },
+          querystring: z.strictObject({
+            status: z.enum(['active', 'paused', 'stopped']).optional(),
+            ...PageQuery,
+          }),
+          response: { 200: pageOf(FollowSchema), ...errors(400, 401) },
         },
       },
-      async (req) => ({ follows: await listFollows(deps, requireAuth(req).userId, req.query) }),
+      async (req) => listFollows(deps, requireAuth(req).userId, req.query),
     );
 
     app.get(
@@ -115,19 +161,25 @@ export function followRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['follows'],
           summary: 'Edit settings, switch mode, pause (status: paused) or resume (status: active)',
+          description:
+            'Resuming is the only way out of a pause, including one the circuit breaker made; it starts ' +
+            'the count of consecutive failed copies again from zero.' +
+            ' Switching to live mode with two-factor authentication on needs a fresh code in x-totp.',
           security: BearerSecurity,
+          headers: TotpHeaderSchema,
           params: IdParamSchema,
           body: z
             .strictObject({
               mode: Mode.optional(),
               status: z.enum(['active', 'paused']).optional(),
-              ...Settings,
+              ...SettingsFields,
             })
             .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
-          response: { 200: FollowSchema, ...errors(400, 401, 404, 409, 422) },
+          response: { 200: FollowSchema, ...errors(400, 401, 404, 409, 422, 423) },
         },
       },
-      async (req) => updateFollow(deps, requireAuth(req).userId, req.params.id, req.body),
+      async (req) =>
+        updateFollow(deps, requireAuth(req).userId, req.params.id, req.body, req.headers[TOTP_HEADER]),
     );
 
     app.delete(
@@ -136,6 +188,8 @@ export function followRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         schema: {
           tags: ['follows'],
           summary: 'Stop following; positions=keep leaves open positions, positions=close closes them',
+          description:
+            'To close only some positions, stop with keep and close each with POST …/positions/{assetId}/close.',
           security: BearerSecurity,
           params: IdParamSchema,
           querystring: z.strictObject({ positions: z.enum(['keep', 'close']).default('keep') }),
@@ -143,6 +197,37 @@ export function followRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (req) => stopFollow(deps, requireAuth(req).userId, req.params.id, req.query.positions),
+    );
+
+    app.post(
+      '/follows/:id/positions/:assetId/close',
+      {
+        schema: {
+          tags: ['follows'],
+          summary: "Close one of this follow's positions (sell every share, limited near its latest mark)",
+          description:
+            '409 when a close is already pending, or when the position is dust (fewer than one share: no ' +
+            'order can sell it; it settles when the market resolves).',
+          security: BearerSecurity,
+          params: AssetParams,
+          response: {
+            202: z
+              .object({
+                relationshipId: z.string(),
+                assetId: z.string(),
+                shares: z.string(),
+                limitedNear: z.string(),
+                queueId: z.string(),
+              })
+              .meta({ id: 'PositionClose' }),
+            ...errors(400, 401, 404, 409),
+          },
+        },
+      },
+      async (req, reply) =>
+        reply
+          .code(202)
+          .send(await closeFollowPosition(deps, requireAuth(req).userId, req.params.id, req.params.assetId)),
     );
   };
 }

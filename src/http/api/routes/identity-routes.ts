@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { issueSiweNonce, telegramSignIn, walletSignIn } from '../../../services/identity-sign-in.ts';
 import { authDeps, type ApiDeps } from '../api-deps.ts';
+import { tokenPairBody } from '../refresh-cookie.ts';
 import { requestMeta } from '../request-auth.ts';
 import { errors, SecondFactorCode } from '../schemas.ts';
 import { TokenPairSchema } from '../views.ts';
@@ -54,7 +55,14 @@ export function identityRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: TokenPairSchema, ...errors(400, 401, 403, 409, 423) },
         },
       },
-      async (req) => walletSignIn(auth, req.body, requestMeta(req)),
+      async (req, reply) =>
+        tokenPairBody(
+          req,
+          reply,
+          await walletSignIn(auth, req.body, requestMeta(req)),
+          deps.settings,
+          deps.clock(),
+        ),
     );
 
     app.post(
@@ -71,9 +79,16 @@ export function identityRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: TokenPairSchema, ...errors(400, 401, 403, 409, 423, 503) },
         },
       },
-      async (req) => {
+      async (req, reply) => {
         const { totp, ...payload } = req.body;
-        return telegramSignIn(auth, deps.settings.telegramBotToken, payload, totp, requestMeta(req));
+        const pair = await telegramSignIn(
+          auth,
+          deps.settings.telegramBotToken,
+          payload,
+          totp,
+          requestMeta(req),
+        );
+        return tokenPairBody(req, reply, pair, deps.settings, deps.clock());
       },
     );
   };

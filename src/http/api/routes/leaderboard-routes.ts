@@ -2,7 +2,13 @@
 // and a trader's profile.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getLeaderboard, LEADERBOARD_SORTS } from '../../../services/leaderboard.ts';
+import { MARKET_CATEGORIES } from '../../../domain/market-categories.ts';
+import {
+  getLeaderboard,
+  leaderboardGeneration,
+  LEADERBOARD_SORTS,
+  LEADERBOARD_WINDOWS,
+} from '../../../services/leaderboard.ts';
 import {
   etagMatches,
   memoryResponseCache,
@@ -11,6 +17,7 @@ import {
 } from '../../../services/response-cache.ts';
 import { getTraderProfile } from '../../../services/trader-profile.ts';
 import type { ApiDeps } from '../api-deps.ts';
+import { FillDetectionSchema } from '../fill-detection-schema.ts';
 import { decimalString, errors, Money, PageQuery, pageOf, WalletSchema } from '../schemas.ts';
 
 export const LEADERBOARD_CACHE_TTL_MS = 60_000;
@@ -26,9 +33,21 @@ const LeaderboardEntrySchema = z
     pnl7dPercent: z.string(),
     totalPnl: Money,
     totalPnlPercent: z.string(),
-    winRate: z.string(),
-    totalVolumeUsd: Money,
-    totalTrades: z.number().int(),
+    window: z.enum(LEADERBOARD_WINDOWS).describe('the window `pnl` and `pnlPercent` are for'),
+    pnl: Money.describe('realized + marked P&L over the requested window (7d: pnl7d; all: totalPnl)'),
+    pnlPercent: z.string().describe("the window's P&L as a percentage of the trader's capital base"),
+    maxDrawdown: z.string().nullable().describe('largest fall of the equity curve from a peak, in %'),
+    categories: z
+      .array(z.string())
+      .describe("market categories holding at least a fifth of the trader's recorded volume"),
+    winRate: z.string().describe('winning / closed positions × 100; 0 until a position has closed'),
+    totalVolumeUsd: Money.describe('the notional of every recorded fill'),
+    totalTrades: z
+      .number()
+      .int()
+      .describe('closed positions (a position opened and not yet closed is not a trade yet)'),
+    fills: z.number().int().describe('recorded fills, what the volume sums'),
+    openPositions: z.number().int().describe('positions still open'),
     sharpeRatio: z.string().nullable(),
     followerCount: z.number().int(),
     lastTradeAt: z.string().nullable(),
@@ -57,6 +76,9 @@ const LeaderFillSchema = z
     size: z.string(),
     filledAt: z.string(),
     detectedAt: z.string(),
+    detection: FillDetectionSchema.nullable().describe(
+      "which feed saw the fill first, each feed's arrival and lag (GET /leader-fills/{fillKey})",
+    ),
   })
   .meta({ id: 'LeaderFill' });
 
@@ -194,7 +216,20 @@ export function leaderboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'Largest first (traders without a Sharpe ratio last), ties by wallet ascending. Served from a ' +
             '60-second cache: send If-None-Match with the ETag to get 304 when unchanged.',
           querystring: z.strictObject({
-            sort: z.enum(LEADERBOARD_SORTS).default('pnl_7d'),
+            sort: z
+              .enum(LEADERBOARD_SORTS)
+              .default('pnl_7d')
+              .describe("pnl: the window's P&L; pnl_7d and total_pnl whatever the window"),
+            window: z
+              .enum(LEADERBOARD_WINDOWS)
+              .default('7d')
+              .describe('the P&L window: 7, 30 or 90 days, or all time (`pnl` in each entry; sort=pnl)'),
+            category: z
+              .enum(MARKET_CATEGORIES)
+              .optional()
+              .describe(
+                "only traders with at least a fifth of their volume in markets of this category (from the markets' tags)",
+              ),
             minTrades: z
               .string()
               .regex(/^\d{1,9}$/, 'must be a non-negative integer')
@@ -219,7 +254,10 @@ export function leaderboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       async (req, reply) => {
         const query = req.query;
         const key = JSON.stringify([
+          await leaderboardGeneration(deps),
           query.sort,
+          query.window,
+          query.category ?? null,
           query.minTrades ?? null,
           query.minVolume ?? null,
           query.q?.toLowerCase() ?? null,

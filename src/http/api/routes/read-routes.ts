@@ -1,13 +1,15 @@
 // The signed-in user's own reads: portfolio, positions (also as CSV), copy trades, copy decisions,
 // queue. Every query is scoped to the caller; another user's rows never appear.
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getPortfolio } from '../../../services/get-portfolio.ts';
-import { listCopyTrades } from '../../../services/list-copy-trades.ts';
+import { copyTradesCsv, listCopyTrades } from '../../../services/list-copy-trades.ts';
 import { listDecisions } from '../../../services/list-decisions.ts';
 import { listPositions, positionsCsv } from '../../../services/list-positions.ts';
 import { listQueue } from '../../../services/list-queue.ts';
-import type { ApiDeps } from '../api-deps.ts';
+import { paperStartingBalance, type ApiDeps } from '../api-deps.ts';
+import { FillDetectionSchema } from '../fill-detection-schema.ts';
 import { requireAuth } from '../request-auth.ts';
 import { BearerSecurity, errors, Money, PageQuery, pageOf, WalletSchema } from '../schemas.ts';
 
@@ -20,10 +22,20 @@ const PortfolioSchema = z
   .object({
     userId: z.string(),
     subscriptionTier: z.enum(['free', 'basic', 'pro', 'premium']),
-    balanceUsd: Money,
+    balanceUsd: Money.describe(
+      "the paper account's cash: PAPER_STARTING_BALANCE_USD (10,000 by default) less paper buys and fees, plus paper sells",
+    ),
+    liveBalanceUsd: Money.nullable().describe('pUSD at Polymarket as last read; null when never read'),
     tradersFollowing: z.number().int().describe('active and paused relationships'),
-    openPositions: z.number().int().describe('open copy lots'),
-    totalExposureUsd: Money.describe('open copy lots at cost'),
+    openPositions: z.number().int().describe('open copy lots, dust left out'),
+    dustPositions: z
+      .number()
+      .int()
+      .describe(
+        'positions of fewer than one share (dust): no order can sell them, they settle at resolution; ' +
+          'not in openPositions or totalExposureUsd',
+      ),
+    totalExposureUsd: Money.describe('open copy lots at cost, dust left out (what the exposure caps count)'),
     totalRealizedPnlUsd: Money,
     totalUnrealizedPnlUsd: Money,
   })
@@ -40,6 +52,12 @@ const PositionSchema = z
     outcome: z.string().nullable(),
     position: z.string(),
     status: z.enum(['open', 'closed']),
+    dust: z
+      .boolean()
+      .describe(
+        'an open lot of a position under one share: no order can sell it (never closed, never counted as ' +
+          'exposure); it settles when the market resolves',
+      ),
     quantity: z.string(),
     entryPrice: z.string(),
     entryValueUsd: Money,
@@ -100,19 +118,45 @@ const DecisionSchema = z
     copyTradeId: z.string().nullable(),
     createdAt: z.string(),
     decidedAt: z.string().nullable(),
-    fill: z.object({
-      fillKey: z.string(),
-      traderWallet: z.string(),
-      conditionId: z.string(),
-      assetId: z.string(),
-      marketTitle: z.string().nullable(),
-      marketSlug: z.string().nullable(),
-      outcome: z.string().nullable(),
-      side: z.enum(['BUY', 'SELL']),
-      price: z.string(),
-      size: z.string(),
-      filledAt: z.string(),
-    }),
+    source: z
+      .enum(['fill', 'open_position'])
+      .describe(
+        'fill: a leader fill; open_position: a position the trader held when you followed (copyOpenPositions)',
+      ),
+    fill: z
+      .object({
+        fillKey: z.string(),
+        traderWallet: z.string(),
+        conditionId: z.string(),
+        assetId: z.string(),
+        marketTitle: z.string().nullable(),
+        marketSlug: z.string().nullable(),
+        outcome: z.string().nullable(),
+        side: z.enum(['BUY', 'SELL']),
+        price: z.string(),
+        size: z.string(),
+        filledAt: z.string(),
+        detection: FillDetectionSchema.nullable().describe(
+          "which feed saw the fill first and each feed's lag: why a copy came late",
+        ),
+      })
+      .nullable()
+      .describe('the leader fill (null for an open position)'),
+    openPosition: z
+      .object({
+        traderWallet: z.string(),
+        conditionId: z.string(),
+        assetId: z.string(),
+        marketTitle: z.string().nullable(),
+        marketSlug: z.string().nullable(),
+        outcome: z.string().nullable(),
+        size: z.string().describe("the trader's shares when you followed"),
+        avgPrice: z.string().nullable(),
+        price: z.string().nullable().describe('the best ask the copy was priced from'),
+        observedAt: z.string(),
+      })
+      .nullable()
+      .describe('the trader’s position as read when you followed (null for a fill)'),
   })
   .meta({ id: 'CopyDecision' });
 
@@ -132,7 +176,15 @@ export const QueueItemSchema = z
     notionalUsd: Money.nullable(),
     targetPrice: z.string().nullable(),
     limitPrice: z.string().nullable(),
-    status: QueueStatus,
+    status: QueueStatus.describe(
+      "the queue's state; a copy that ended without an order is cancelled (see outcome for why)",
+    ),
+    outcome: z
+      .enum(['queued', 'executed', 'failed', 'skipped', 'cancelled'])
+      .describe(
+        "what became of the copy, in its decision's words (/decisions); derived from status for exits",
+      ),
+    reason: z.string().nullable().describe("the decision's stable reason code (failed / skipped)"),
     priority: z.number().int(),
     retryCount: z.number().int(),
     maxRetries: z.number().int(),
@@ -145,6 +197,29 @@ export const QueueItemSchema = z
     expiresAt: z.string().nullable(),
   })
   .meta({ id: 'QueueItem' });
+
+/** A page as JSON, or (format=csv) the same rows as text/csv: both declared in the OpenAPI document. */
+function jsonOrCsv<T extends z.ZodType>(json: T, csvHeader: string) {
+  return {
+    description: 'a page; with format=csv, the same rows as CSV (next cursor in x-next-cursor)',
+    content: {
+      'application/json': { schema: json },
+      'text/csv': {
+        schema: z
+          .string()
+          .meta({ example: `${csvHeader}\r\n...` })
+          .describe('RFC 4180, header row, CRLF'),
+      },
+    },
+  };
+}
+
+/** Sends a CSV page: the next cursor in a header, a download file name. */
+function sendCsv(reply: FastifyReply, name: string, nextCursor: string | null, body: string) {
+  if (nextCursor !== null) reply.header('x-next-cursor', nextCursor);
+  reply.header('content-disposition', `attachment; filename="${name}"`);
+  return reply.type('text/csv; charset=utf-8').send(body as never);
+}
 
 export function readRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -159,7 +234,11 @@ export function readRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: PortfolioSchema, ...errors(400, 401, 404) },
         },
       },
-      async (req) => getPortfolio(deps, requireAuth(req).userId),
+      async (req) =>
+        getPortfolio(
+          { db: deps.db, paperStartingBalanceUsd: paperStartingBalance(deps) },
+          requireAuth(req).userId,
+        ),
     );
 
     app.get(
@@ -173,25 +252,27 @@ export function readRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
             'the next page cursor is in the x-next-cursor header.',
           security: BearerSecurity,
           querystring: z.strictObject({
-            status: z.enum(['open', 'closed']).optional(),
+            status: z
+              .enum(['open', 'closed', 'dust'])
+              .optional()
+              .describe(
+                'open: open lots that are not dust; dust: open lots of dust positions; all when absent',
+              ),
             traderWallet: WalletSchema.optional(),
             market: ConditionId.optional(),
             format: z.enum(['json', 'csv']).default('json'),
             ...PageQuery,
           }),
           response: {
-            200: pageOf(PositionSchema).describe('JSON; with format=csv, text/csv'),
+            200: jsonOrCsv(pageOf(PositionSchema), 'id,status,trader_wallet,...'),
             ...errors(400, 401),
           },
         },
       },
       async (req, reply) => {
         const page = await listPositions(deps, requireAuth(req).userId, req.query);
-        if (req.query.format === 'csv') {
-          if (page.nextCursor !== null) reply.header('x-next-cursor', page.nextCursor);
-          reply.header('content-disposition', 'attachment; filename="positions.csv"');
-          return reply.type('text/csv; charset=utf-8').send(positionsCsv(page.items) as never);
-        }
+        if (req.query.format === 'csv')
+          return sendCsv(reply, 'positions.csv', page.nextCursor, positionsCsv(page.items));
         return page;
       },
     );
@@ -201,13 +282,29 @@ export function readRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       {
         schema: {
           tags: ['portfolio'],
-          summary: 'Your executed copies, newest first, with how each was executed',
+          summary:
+            'Your executed copies, newest first, with how each was executed; format=csv for a CSV page',
+          description:
+            'With format=csv the page is text/csv (header row, RFC 4180 quoting, formula-like text prefixed ' +
+            "with ') and the next page cursor is in the x-next-cursor header.",
           security: BearerSecurity,
-          querystring: z.strictObject({ traderWallet: WalletSchema.optional(), ...PageQuery }),
-          response: { 200: pageOf(CopyTradeSchema), ...errors(400, 401) },
+          querystring: z.strictObject({
+            traderWallet: WalletSchema.optional(),
+            format: z.enum(['json', 'csv']).default('json'),
+            ...PageQuery,
+          }),
+          response: {
+            200: jsonOrCsv(pageOf(CopyTradeSchema), 'id,executed_at,status,trader_wallet,...'),
+            ...errors(400, 401),
+          },
         },
       },
-      async (req) => listCopyTrades(deps, requireAuth(req).userId, req.query),
+      async (req, reply) => {
+        const page = await listCopyTrades(deps, requireAuth(req).userId, req.query);
+        if (req.query.format === 'csv')
+          return sendCsv(reply, 'copy-history.csv', page.nextCursor, copyTradesCsv(page.items));
+        return page;
+      },
     );
 
     app.get(

@@ -1,11 +1,12 @@
-// Signed-in account routes: who am I, sessions, logout, re-sending the verification mail.
+// Signed-in account routes: who am I, sessions, re-sending the verification mail. (Logout is with the
+// public auth routes: it also accepts the refresh cookie alone.)
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getMe } from '../../../services/get-me.ts';
 import { listSessions } from '../../../services/list-sessions.ts';
 import { revokeSession } from '../../../services/revoke-session.ts';
 import { sendEmailVerification } from '../../../services/send-email-verification.ts';
-import { authDeps, type ApiDeps } from '../api-deps.ts';
+import { paperStartingBalance, authDeps, type ApiDeps } from '../api-deps.ts';
 import { requireAuth } from '../request-auth.ts';
 import { BearerSecurity, errors } from '../schemas.ts';
 import { SessionSchema, UserViewSchema } from '../views.ts';
@@ -22,7 +23,8 @@ export function sessionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: UserViewSchema, ...errors(401) },
         },
       },
-      async (req) => getMe(deps, requireAuth(req).userId),
+      async (req) =>
+        getMe({ db: deps.db, paperStartingBalanceUsd: paperStartingBalance(deps) }, requireAuth(req).userId),
     );
 
     app.get(
@@ -54,23 +56,6 @@ export function sessionRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (req, reply) => {
         await revokeSession(deps, requireAuth(req).userId, req.params.id, 'revoked_by_user');
-        return reply.code(204).send(null);
-      },
-    );
-
-    app.post(
-      '/auth/logout',
-      {
-        schema: {
-          tags: ['auth'],
-          summary: 'Sign out the current session (its access and refresh tokens stop working)',
-          security: BearerSecurity,
-          response: { 204: z.null().describe('signed out'), ...errors(401) },
-        },
-      },
-      async (req, reply) => {
-        const a = requireAuth(req);
-        await revokeSession(deps, a.userId, a.sessionId, 'logout');
         return reply.code(204).send(null);
       },
     );

@@ -220,7 +220,7 @@ describe('sizeBuyCopy', () => {
           expect(r.maxNotional.lte(relMax.minus(relExp))).toBe(true);
           expect(r.maxNotional.lte(userTrade)).toBe(true);
           expect(r.maxNotional.lte(userMax.minus(userExp))).toBe(true);
-          expect(r.shares.lte(input.leaderSize.times(input.proportionalityFactor))).toBe(true);
+          expect(r.shares.lte(input.leaderSize.times(input.proportionalityFactor!))).toBe(true);
           expect(r.shares.decimalPlaces()).toBeLessThanOrEqual(2);
           expect(r.notional.gte(1)).toBe(true);
           // Rounding down costs at most one size unit below the user's minimum.
