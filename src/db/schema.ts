@@ -342,6 +342,8 @@ export interface LeaderFillsTable {
   block_number: ColumnType<string | null, string | number | null | undefined, string | number | null>; // 0100
   log_index: ColumnType<number | null, number | null | undefined, number | null>; // 0100
   reorged_at: ColumnType<Date | null, Date | null | undefined, Date | null>; // 0100
+  /** The leg whose decisions cover this one (legs of one order copied together; 0120). */
+  copied_with_fill_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** When each feed first brought a fill (0100-chain-detection). */

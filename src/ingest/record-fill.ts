@@ -327,6 +327,10 @@ async function fanOut(
         UPDATE leader_fills SET trade_id = ${trade.id}, followers_queued = ${queueRows.length},
                                 followers_skipped = ${skipped}
          WHERE fill_key = ${key}
+      ), legs AS (
+        -- The order's other new legs point at the leg whose decisions cover them (migration 0120).
+        UPDATE leader_fills SET copied_with_fill_key = ${key}
+         WHERE fill_key = ANY(${legKeys.filter((k) => k !== key)}::text[])
       )
       SELECT pg_notify(${QUEUE_CHANNEL}, ${key}) WHERE ${queueRows.length > 0}`.execute(tx);
   if (skipped > 0) await publishFanOutSkips(tx, key); // copy.skipped + notifications, on commit

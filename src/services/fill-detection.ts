@@ -50,6 +50,8 @@ export interface LeaderFillDetailView {
   detectedAt: string;
   blockNumber: string | null;
   logIndex: number | null;
+  /** The leg whose decisions cover this one (legs of one order copied together), else null. */
+  copiedWith: string | null;
   detection: FillDetectionView;
 }
 
@@ -127,6 +129,7 @@ export async function getLeaderFill(deps: { db: Db }, fillKey: string): Promise<
       'detected_at',
       sql<string | null>`block_number::text`.as('block_number'),
       'log_index',
+      'copied_with_fill_key',
     ])
     .where('fill_key', '=', fillKey)
     .executeTakeFirst();
@@ -149,6 +152,7 @@ export async function getLeaderFill(deps: { db: Db }, fillKey: string): Promise<
     detectedAt: f.detected_at.toISOString(),
     blockNumber: f.block_number,
     logIndex: f.log_index,
+    copiedWith: f.copied_with_fill_key,
     detection,
   };
 }

@@ -13,6 +13,8 @@ import { cursorId, decodeCursor, toPage, type Page, type PageRequest } from './p
 export interface DecisionsQuery extends PageRequest {
   outcome?: DecisionOutcome | undefined;
   traderWallet?: string | undefined;
+  /** One leader fill; a leg copied with its order's other legs resolves to the order's first leg. */
+  fillKey?: string | undefined;
 }
 
 export interface DecisionView {
@@ -105,6 +107,7 @@ export async function listDecisions(
     ])
     .where('d.user_id', '=', userId);
   if (query.outcome) q = q.where('d.outcome', '=', query.outcome);
+  if (query.fillKey) q = q.where('d.fill_key', '=', await decidedUnder(deps.db, query.fillKey));
   if (query.traderWallet) {
     const w = query.traderWallet.toLowerCase();
     q = q.where((e) => e.or([e('f.trader_wallet_address', '=', w), e('o.trader_wallet_address', '=', w)]));
@@ -169,4 +172,14 @@ export async function listDecisions(
             },
     }),
   );
+}
+
+/** The key a fill's decisions are under: its own, or the leg it was copied with (migration 0120). */
+async function decidedUnder(db: Db, fillKey: string): Promise<string> {
+  const row = await db
+    .selectFrom('leader_fills')
+    .select('copied_with_fill_key')
+    .where('fill_key', '=', fillKey)
+    .executeTakeFirst();
+  return row?.copied_with_fill_key ?? fillKey;
 }

@@ -84,6 +84,8 @@ export interface LeaderFillView {
   size: string;
   filledAt: string;
   detectedAt: string;
+  /** The leg whose decisions cover this one (legs of one order copied together), else null. */
+  copiedWith: string | null;
   /** Which feed saw it first, each feed's arrival and lag (src/services/fill-detection.ts). */
   detection: FillDetectionView | null;
 }
@@ -280,6 +282,7 @@ async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Pro
       'size',
       'filled_at',
       'detected_at',
+      'copied_with_fill_key',
       sql<string>`filled_at::text`.as('filled_at_key'),
     ])
     .where('trader_wallet_address', '=', wallet);
@@ -316,6 +319,7 @@ async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Pro
       size: r.size,
       filledAt: r.filled_at.toISOString(),
       detectedAt: r.detected_at.toISOString(),
+      copiedWith: r.copied_with_fill_key,
       detection: detections.get(r.fill_key) ?? null,
     }),
   );

@@ -32,6 +32,7 @@ import * as m0100 from './0100-chain-detection.ts';
 import * as m0110 from './0110-queue-stage.ts';
 import * as m0112 from './0112-leaderboard-filters.ts';
 import * as m0115 from './0115-dust-positions.ts';
+import * as m0120 from './0120-order-legs.ts';
 
 export const migrations: Record<string, Migration> = {
   '0001-extensions-and-triggers': m0001,
@@ -65,4 +66,5 @@ export const migrations: Record<string, Migration> = {
   '0110-queue-stage': m0110,
   '0112-leaderboard-filters': m0112,
   '0115-dust-positions': m0115,
+  '0120-order-legs': m0120,
 };

@@ -54,10 +54,20 @@ export class ChainRpcServer {
       onRemoved: (logs) => this.sendLogs(logs),
     });
     // A dropped socket is dropped at once, whatever it is doing.
-    this.watchdog = setInterval(() => {
-      if (this.faults.current.chain.socketDown) for (const c of this.conns) c.ws.terminate();
-    }, 50);
+    this.watchdog = setInterval(() => this.dropSocketsIfDown(), 50);
     this.watchdog.unref();
+  }
+
+  /**
+   * Closes every socket while the fault is on. Also called before anything is sent: the watchdog
+   * alone left a window (up to its period, longer on a loaded machine) in which a block mined just
+   * after the fault was set still went out over the "dropped" socket.
+   */
+  private dropSocketsIfDown(): boolean {
+    if (!this.faults.current.chain.socketDown) return false;
+    for (const c of this.conns) c.ws.terminate();
+    this.conns.clear();
+    return true;
   }
 
   stats(): ChainRpcStats {
@@ -116,6 +126,7 @@ export class ChainRpcServer {
   }
 
   private onMessage(c: Conn, text: string): void {
+    if (this.dropSocketsIfDown()) return;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -158,7 +169,7 @@ export class ChainRpcServer {
   }
 
   private onBlock(b: ChainBlock): void {
-    if (this.conns.size === 0) return;
+    if (this.dropSocketsIfDown() || this.conns.size === 0) return;
     const { transactions: _t, ...header } = blockView(b);
     for (const c of this.conns)
       for (const [id, s] of c.subs) if (s.kind === 'newHeads') this.notify(c, id, header);
@@ -166,7 +177,7 @@ export class ChainRpcServer {
   }
 
   private sendLogs(logs: readonly ChainLog[]): void {
-    if (this.conns.size === 0 || logs.length === 0) return;
+    if (this.dropSocketsIfDown() || this.conns.size === 0 || logs.length === 0) return;
     for (const c of this.conns)
       for (const [id, s] of c.subs) {
         if (s.kind !== 'logs') continue;

@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LeaderFillDetector, type DetectorOptions } from '../../../src/ingest/detector.ts';
+import { listDecisions } from '../../../src/services/list-decisions.ts';
 import { MarketRulesCache } from '../../../src/ingest/market-rules-cache.ts';
 import { contractSet } from '../../../src/venue/polymarket/contracts.ts';
 import { RtdsActivityStream } from '../../../src/venue/polymarket/rtds-stream.ts';
@@ -152,6 +153,51 @@ describe('detection from the chain, raced with RTDS and the Data API', () => {
       n: string;
     }>`SELECT count(*) AS n FROM trade_queue WHERE original_tx_hash = ${tx}`.execute(t.current.db);
     expect(Number(queued.rows[0]!.n)).toBeLessThanOrEqual(2);
+  });
+
+  it('at the default leg window, copies the two legs once and answers for each leg with that copy', async () => {
+    await follow();
+    const d = await startDetector({ legWindowMs: 25 });
+    await waitUntil('RTDS to connect', async () => d.feeds().find((f) => f.feed === 'rtds')!.connected);
+    await sim.setBook(
+      token,
+      [['0.40', '500']],
+      [
+        ['0.50', '10'],
+        ['0.51', '500'],
+      ],
+    );
+    const tx = (await buy(leader, token, '20', '0.60')).transactionHashes[0]!.toLowerCase();
+    // RTDS brings the legs before the block is mined; the chain's sightings of them follow.
+    await waitUntil('RTDS to record both legs', async () => (await fillsOf(tx)).length === 2);
+    await sim.syncClock();
+    await sim.advance(BLOCK_MS);
+    await waitUntil('the chain to see both legs', async () =>
+      (await fillsOf(tx)).every((r) => r.feeds.includes('chain')),
+    );
+    await d.pollAll();
+    const legs = (
+      await sql<{ fill_key: string; copied_with_fill_key: string | null; decisions: string }>`
+        SELECT f.fill_key, f.copied_with_fill_key,
+               (SELECT count(*) FROM copy_decisions d WHERE d.fill_key = f.fill_key) AS decisions
+          FROM leader_fills f WHERE f.transaction_hash = ${tx}
+         ORDER BY f.copied_with_fill_key NULLS FIRST`.execute(t.current.db)
+    ).rows;
+    // One order, one copy: the first leg carries the follower's decision, the other points at it.
+    expect(legs.map((l) => [Number(l.decisions), l.copied_with_fill_key])).toEqual([
+      [1, null],
+      [0, legs[0]!.fill_key],
+    ]);
+    // Asked about either leg, the follower's decisions answer with that one decision.
+    const { user_id } = await t.current.db
+      .selectFrom('copy_relationships')
+      .select('user_id')
+      .where('trader_wallet_address', '=', leader.address.toLowerCase())
+      .executeTakeFirstOrThrow();
+    for (const leg of legs) {
+      const page = await listDecisions({ db: t.current.db }, user_id, { limit: 10, fillKey: leg.fill_key });
+      expect(page.items.map((i) => i.fill?.fillKey)).toEqual([legs[0]!.fill_key]);
+    }
   });
 
   it('catches up with eth_getLogs after the chain socket was down for 10 s: nothing missed, nothing doubled', async () => {

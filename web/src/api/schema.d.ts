@@ -5735,6 +5735,8 @@ export interface paths {
                 query?: {
                     outcome?: "queued" | "executed" | "failed" | "skipped";
                     traderWallet?: string;
+                    /** @description only the decision about this leader fill; a leg copied together with the other legs of its order answers with the order's decision (its fill is the order's first leg) */
+                    fillKey?: string;
                     /** @description page size, 1-100 (default 25) */
                     limit?: string;
                     /** @description nextCursor of the previous page */
@@ -9238,6 +9240,8 @@ export interface components {
             /** @description known once the chain brought the fill */
             blockNumber: string | null;
             logIndex: number | null;
+            /** @description the fill key of the leg whose copy decisions cover this one, when the legs of one leader order were copied together (null: this fill carries its own decisions) */
+            copiedWith: string | null;
             detection: components["schemas"]["FillDetectionInput"];
         };
         LeaderboardEntryInput: {
@@ -9317,6 +9321,8 @@ export interface components {
             size: string;
             filledAt: string;
             detectedAt: string;
+            /** @description the fill key of the leg whose copy decisions cover this one, when the legs of one leader order were copied together (null: this fill carries its own decisions) */
+            copiedWith: string | null;
             /** @description which feed saw the fill first, each feed's arrival and lag (GET /leader-fills/{fillKey}) */
             detection: components["schemas"]["FillDetectionInput"] | null;
         };
@@ -10674,6 +10680,8 @@ export interface components {
             /** @description known once the chain brought the fill */
             blockNumber: string | null;
             logIndex: number | null;
+            /** @description the fill key of the leg whose copy decisions cover this one, when the legs of one leader order were copied together (null: this fill carries its own decisions) */
+            copiedWith: string | null;
             detection: components["schemas"]["FillDetection"];
         };
         LeaderboardEntry: {
@@ -10753,6 +10761,8 @@ export interface components {
             size: string;
             filledAt: string;
             detectedAt: string;
+            /** @description the fill key of the leg whose copy decisions cover this one, when the legs of one leader order were copied together (null: this fill carries its own decisions) */
+            copiedWith: string | null;
             /** @description which feed saw the fill first, each feed's arrival and lag (GET /leader-fills/{fillKey}) */
             detection: components["schemas"]["FillDetection"] | null;
         };

@@ -24,6 +24,13 @@ const LeaderFillDetailSchema = z
     detectedAt: z.string().describe('when the first feed brought it here'),
     blockNumber: z.string().nullable().describe('known once the chain brought the fill'),
     logIndex: z.number().int().nullable(),
+    copiedWith: z
+      .string()
+      .nullable()
+      .describe(
+        'the fill key of the leg whose copy decisions cover this one, when the legs of one leader ' +
+          'order were copied together (null: this fill carries its own decisions)',
+      ),
     detection: FillDetectionSchema,
   })
   .meta({ id: 'LeaderFillDetail' });

@@ -76,6 +76,13 @@ const LeaderFillSchema = z
     size: z.string(),
     filledAt: z.string(),
     detectedAt: z.string(),
+    copiedWith: z
+      .string()
+      .nullable()
+      .describe(
+        'the fill key of the leg whose copy decisions cover this one, when the legs of one leader ' +
+          'order were copied together (null: this fill carries its own decisions)',
+      ),
     detection: FillDetectionSchema.nullable().describe(
       "which feed saw the fill first, each feed's arrival and lag (GET /leader-fills/{fillKey})",
     ),

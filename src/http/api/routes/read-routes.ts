@@ -9,7 +9,7 @@ import { listDecisions } from '../../../services/list-decisions.ts';
 import { listPositions, positionsCsv } from '../../../services/list-positions.ts';
 import { listQueue } from '../../../services/list-queue.ts';
 import { paperStartingBalance, type ApiDeps } from '../api-deps.ts';
-import { FillDetectionSchema } from '../fill-detection-schema.ts';
+import { FillDetectionSchema, FillKeySchema } from '../fill-detection-schema.ts';
 import { requireAuth } from '../request-auth.ts';
 import { BearerSecurity, errors, Money, PageQuery, pageOf, WalletSchema } from '../schemas.ts';
 
@@ -317,6 +317,10 @@ export function readRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           querystring: z.strictObject({
             outcome: DecisionOutcome.optional(),
             traderWallet: WalletSchema.optional(),
+            fillKey: FillKeySchema.optional().describe(
+              'only the decision about this leader fill; a leg copied together with the other legs of ' +
+                "its order answers with the order's decision (its fill is the order's first leg)",
+            ),
             ...PageQuery,
           }),
           response: { 200: pageOf(DecisionSchema), ...errors(400, 401) },

@@ -66,10 +66,15 @@ function FirstSeen({ fill }: { fill: LeaderFill }) {
 function WhyNot({ wallet, fill }: { wallet: string; fill: LeaderFill }) {
   const q = useQuery({
     queryKey: ['decision-for-fill', fill.fillKey],
-    // The newest decisions of this trader, matched on the fill's key.
+    // The decision about this fill; a leg copied with the other legs of its order answers with the
+    // order's decision (the API resolves the leg to the order's first leg).
     queryFn: ({ signal }) =>
-      get<Page<CopyDecision>>('/decisions', { traderWallet: wallet, limit: 100 }, signal),
-    select: (page) => page.items.find((d) => d.fill?.fillKey === fill.fillKey) ?? null,
+      get<Page<CopyDecision>>(
+        '/decisions',
+        { traderWallet: wallet, fillKey: fill.fillKey, limit: 1 },
+        signal,
+      ),
+    select: (page) => page.items[0] ?? null,
     enabled: false,
   });
   return (
@@ -84,6 +89,11 @@ function WhyNot({ wallet, fill }: { wallet: string; fill: LeaderFill }) {
           <Text size="sm">Looking…</Text>
         ) : q.data ? (
           <Text size="sm" component="div">
+            {fill.copiedWith && (
+              <Text size="xs" c="dimmed" mb={4}>
+                Copied as one order with the other legs of this transaction.
+              </Text>
+            )}
             <DecisionText d={q.data} />
           </Text>
         ) : (
