@@ -133,6 +133,7 @@ describe('leader fill detection in the API', () => {
       detectedAt: at(2_050).toISOString(),
       blockNumber: '70000123',
       logIndex: 4,
+      copiedWith: null,
       detection: DETECTION,
     });
     const quiet = (await get(`/api/v1/leader-fills/${QUIET}`)).json();
@@ -162,6 +163,48 @@ describe('leader fill detection in the API', () => {
       expect(res.statusCode, bad).toBe(400);
       expect(res.json().error.code, bad).toBe('validation_failed');
     }
+  });
+
+  it('answers for a leg copied with its order: copiedWith, and /decisions?fillKey gives the order’s decision', async () => {
+    const LEG = 'b'.repeat(64);
+    await t.current.db
+      .insertInto('leader_fills')
+      .values({
+        fill_key: LEG,
+        trader_wallet_address: TW,
+        transaction_hash: `0x${'e'.repeat(64)}`,
+        asset_id: 'A',
+        condition_id: `0x${'c'.repeat(64)}`,
+        side: 'BUY',
+        price: '0.51',
+        size: '5',
+        occurrence: 0,
+        filled_at: FILLED_AT,
+        detected_at: at(2_050),
+        source: 'chain',
+        copied_with_fill_key: KEY,
+      })
+      .execute();
+    expect((await get(`/api/v1/leader-fills/${LEG}`)).json().copiedWith).toBe(KEY);
+    const profile = (await get(`/api/v1/traders/${TW}?limit=5`)).json();
+    const leg = (profile.recentFills.items as { fillKey: string; copiedWith: string | null }[]).find(
+      (f) => f.fillKey === LEG,
+    );
+    expect(leg?.copiedWith).toBe(KEY);
+    for (const key of [LEG, KEY]) {
+      const res = await get(`/api/v1/decisions?fillKey=${key}`, user.auth);
+      expect(res.statusCode).toBe(200);
+      expect(res.json().items.map((d: { fill: { fillKey: string } }) => d.fill.fillKey)).toEqual([KEY]);
+    }
+    // A fill with no decision for the caller: an empty page, not another fill's decision.
+    expect((await get(`/api/v1/decisions?fillKey=${QUIET}`, user.auth)).json().items).toEqual([]);
+    expect((await get(`/api/v1/decisions?fillKey=${'0'.repeat(64)}`, user.auth)).json().items).toEqual([]);
+    const bad = await get('/api/v1/decisions?fillKey=not-a-key', user.auth);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.code).toBe('validation_failed');
+    // Another user asking about the same leg sees none of this user's decisions.
+    const other = await signUp(api);
+    expect((await get(`/api/v1/decisions?fillKey=${LEG}`, other.auth)).json().items).toEqual([]);
   });
 
   it('is described in the OpenAPI document', async () => {
