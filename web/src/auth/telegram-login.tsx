@@ -37,7 +37,12 @@ export default function TelegramCallbackPage() {
   const { signedIn } = useSession();
   const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
+  // One payload is one sign-in: the API refuses a replayed payload (409), and this effect runs again
+  // when signing in changes the session (and so `signedIn`), which posted the payload a second time.
+  const sent = useRef<string | null>(null);
   useEffect(() => {
+    if (sent.current === params.toString()) return;
+    sent.current = params.toString();
     const body: Record<string, string | number> = {};
     for (const f of FIELDS) {
       const v = params.get(f);
