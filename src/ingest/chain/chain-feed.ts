@@ -18,6 +18,7 @@ import {
   type RawLog,
 } from '../../venue/polymarket/exchange-events.ts';
 import { aggregateLeg, isTakerAggregate, legsOf, type ChainLeg } from './chain-legs.ts';
+import { catchUpSpan, rangeRefused, rpcErrorSummary } from './refused-ranges.ts';
 
 export interface ChainFeedOptions {
   readonly wsUrl: string;
@@ -91,6 +92,8 @@ export class ChainFeed {
   private watchdog: NodeJS.Timeout | undefined;
   private catchingUp: Promise<void> | undefined;
   private catchUpAgain = false;
+  /** A catch-up failure was logged and no pass has succeeded since (log once, then on recovery). */
+  private catchUpFailing = false;
   private readonly inFlight = new Set<Promise<void>>();
   private recordedThrough: bigint | null = null;
   private live = false;
@@ -329,8 +332,17 @@ export class ChainFeed {
         try {
           await this.catchUpOnce();
           this.live = true;
+          if (this.catchUpFailing) this.opts.logger.info('chain catch-up recovered');
+          this.catchUpFailing = false;
         } catch (err) {
-          this.opts.logger.warn({ err }, 'chain catch-up failed; retrying');
+          // Said once per outage, in a line (a viem error's message repeats the whole request,
+          // every watched wallet's topic: kilobytes a second while the node keeps failing).
+          if (!this.catchUpFailing)
+            this.opts.logger.warn(
+              { err: rpcErrorSummary(err) },
+              'chain catch-up failed; retrying every second',
+            );
+          this.catchUpFailing = true;
           await new Promise((r) => setTimeout(r, 1_000));
           this.catchUpAgain = this.running;
         }
@@ -353,12 +365,40 @@ export class ChainFeed {
       from = floor;
     }
     const step = BigInt(this.opts.logsRange ?? 500);
+    const refused: Array<[bigint, bigint]> = [];
     for (let start = from; start <= head && this.running; start += step) {
       const end = start + step - 1n < head ? start + step - 1n : head;
-      await this.catchUpRange(start, end);
+      await catchUpSpan(start, end, refused, {
+        read: (f, t) => this.catchUpRange(f, t),
+        serves: (n) => this.serves(n),
+      });
       await this.checkpoint(end);
     }
+    if (refused.length > 0)
+      this.opts.logger.warn(
+        {
+          blocks: refused.reduce((n, [a, b]) => n + Number(b - a + 1n), 0),
+          from: refused[0]![0].toString(),
+          to: refused.at(-1)![1].toString(),
+        },
+        'the chain node refused to serve these blocks (pruned, or before its history): skipped; the Data API poll covers their fills',
+      );
     this.state = { ...this.state, catchUps: this.state.catchUps + 1 };
+  }
+
+  /** Whether the node answers eth_getLogs for this one block (other failures propagate). */
+  private async serves(block: bigint): Promise<boolean> {
+    const at = `0x${block.toString(16)}` as Hex;
+    try {
+      await this.http.request({
+        method: 'eth_getLogs',
+        params: [{ fromBlock: at, toBlock: at, address: [...this.opts.exchanges], topics: [FILLED_TOPICS] }],
+      });
+      return true;
+    } catch (err) {
+      if (rangeRefused(err)) return false;
+      throw err;
+    }
   }
 
   private async catchUpRange(from: bigint, to: bigint): Promise<void> {

@@ -221,6 +221,32 @@ describe('detection from the chain, raced with RTDS and the Data API', () => {
       ]);
   }, 40_000);
 
+  it('catches up past blocks the node does not serve (a checkpoint older than its history)', async () => {
+    await follow();
+    await sim.control('POST', '/sim/faults', { silentStreams: true });
+    // Mined before the detector starts: only the catch-up from the checkpoint can bring it.
+    const { tx } = await leaderTrade();
+    const res = await fetch(sim.server.endpoints.chain.http, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }),
+    });
+    const head = BigInt(((await res.json()) as { result: string }).result);
+    // Older than the simulated chain's first block: the node refuses those blocks as pruned. The
+    // feed used to retry that same range every second, forever, and never reached the fill.
+    await t.current.db
+      .insertInto('chain_checkpoints')
+      .values({ chain_id: 137, block_number: (head - 1_000n).toString() })
+      .onConflict((oc) => oc.column('chain_id').doUpdateSet({ block_number: (head - 1_000n).toString() }))
+      .execute();
+    await startDetector();
+    await waitUntil('the catch-up to bring both legs', async () => {
+      const rows = await fillsOf(tx);
+      return rows.length === 2 && rows.every((r) => r.feeds.includes('chain'));
+    });
+    expect((await fillsOf(tx)).map((r) => Number(r.decisions))).toEqual([1, 1]);
+  });
+
   it('records a reorg, flags the fill, and makes no second copy when the transaction is mined again', async () => {
     await follow();
     const d = await startDetector();
