@@ -299,6 +299,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     access: 'user',
     sample: at(`${V1}/portfolio/equity?mode=paper&window=7d`),
   },
+  'GET /api/v1/activity': { access: 'user', list: true, sample: at(`${V1}/activity?limit=20`) },
 
   // ---- the Telegram bot (telegram-routes.ts)
   'POST /api/v1/me/telegram/link-code': { access: 'user', sample: at(`${V1}/me/telegram/link-code`) },
