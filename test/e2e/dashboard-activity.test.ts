@@ -108,7 +108,7 @@ describe('my dashboard: the activity feed after a reload, and closing a position
     await page.getByRole('radio', { name: 'Closed' }).focus();
     await page.keyboard.press('Space');
     const closed = page.getByRole('table', { name: 'Closed positions' });
-    await expect.poll(() => closed.getByRole('row').count()).toBe(3);
+    await expect.poll(() => closed.getByRole('row').count(), { timeout: 15_000 }).toBe(3);
     // Bought at 0.50, sold at 0.48: each $10 lot lost money.
     await closed
       .getByText(/^−\$0\.\d\d$/)

@@ -194,6 +194,11 @@ export const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'GET /api/v1/credentials': { access: 'user', list: true, sample: at(`${V1}/credentials`) },
+  'GET /api/v1/credentials/audit': {
+    access: 'user',
+    list: true,
+    sample: at(`${V1}/credentials/audit?action=create&limit=10`),
+  },
   'GET /api/v1/credentials/:id': {
     access: 'user',
     owned: true,
