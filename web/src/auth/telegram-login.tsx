@@ -37,7 +37,12 @@ export default function TelegramCallbackPage() {
   const { signedIn } = useSession();
   const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
+  // The payload is sent once: the effect re-runs when the session's callbacks change, and a second
+  // sign-in racing the first one's account creation is refused (409) and logged as an error.
+  const sent = useRef(false);
   useEffect(() => {
+    if (sent.current) return;
+    sent.current = true;
     const body: Record<string, string | number> = {};
     for (const f of FIELDS) {
       const v = params.get(f);
