@@ -194,6 +194,11 @@ export const ROUTES: Record<string, RouteSpec> = {
     }),
   },
   'GET /api/v1/credentials': { access: 'user', list: true, sample: at(`${V1}/credentials`) },
+  'GET /api/v1/credentials/audit': {
+    access: 'user',
+    list: true,
+    sample: at(`${V1}/credentials/audit?action=create&limit=10`),
+  },
   'GET /api/v1/credentials/:id': {
     access: 'user',
     owned: true,
@@ -299,6 +304,7 @@ export const ROUTES: Record<string, RouteSpec> = {
     access: 'user',
     sample: at(`${V1}/portfolio/equity?mode=paper&window=7d`),
   },
+  'GET /api/v1/activity': { access: 'user', list: true, sample: at(`${V1}/activity?limit=20`) },
 
   // ---- the Telegram bot (telegram-routes.ts)
   'POST /api/v1/me/telegram/link-code': { access: 'user', sample: at(`${V1}/me/telegram/link-code`) },

@@ -5,6 +5,7 @@ import {
   Badge,
   Button,
   Group,
+  Modal,
   NativeSelect,
   Paper,
   Stack,
@@ -168,9 +169,16 @@ function Queue({ totp }: { totp: string }) {
                   </Table.Td>
                   <Table.Td>
                     {r.error ?? '—'}
+                    {/* The prefixes src/execution/unsettled-rows.ts writes: reconciliation is
+                        still looking the order up; needs_operator: it gave up. */}
+                    {r.error?.startsWith('needs_operator:') && (
+                      <Badge color="red" variant="light" ml={4}>
+                        needs an operator
+                      </Badge>
+                    )}
                     {r.error?.startsWith('reconcile:') && (
                       <Badge color="orange" variant="light" ml={4}>
-                        needs an operator
+                        awaiting reconciliation
                       </Badge>
                     )}
                   </Table.Td>
@@ -205,9 +213,12 @@ function Queue({ totp }: { totp: string }) {
   );
 }
 
+// Turning the switch either way is asked twice: on, it stops every follower's orders; off, it lets
+// them all through again.
 function KillSwitchPanel({ totp }: { totp: string }) {
   const qc = useQueryClient();
   const [reason, setReason] = useState('');
+  const [asked, setAsked] = useState<boolean | null>(null);
   const ks = useQuery({
     queryKey: ['kill-switch'],
     queryFn: () => api<KillSwitch>('GET', '/admin/kill-switch'),
@@ -218,7 +229,11 @@ function KillSwitchPanel({ totp }: { totp: string }) {
         body: enabled ? { enabled, reason } : { enabled },
         headers: totpHeaders(totp),
       }),
-    onSuccess: (k) => qc.setQueryData(['kill-switch'], k),
+    onSuccess: (k) => {
+      qc.setQueryData(['kill-switch'], k);
+      void qc.invalidateQueries({ queryKey: ['admin-audit'] });
+    },
+    onSettled: () => setAsked(null),
   });
   if (ks.isPending) return <Loading label="Loading the kill switch" />;
   if (ks.isError) return <ErrorState error={ks.error} />;
@@ -235,8 +250,29 @@ function KillSwitchPanel({ totp }: { totp: string }) {
       <Switch
         label="Stop every order on the platform"
         checked={ks.data.enabled}
-        onChange={(e) => set.mutate(e.currentTarget.checked)}
+        onChange={(e) => setAsked(e.currentTarget.checked)}
       />
+      <Modal
+        opened={asked !== null}
+        onClose={() => setAsked(null)}
+        title={asked ? 'Stop every order on the platform?' : 'Let orders through again?'}
+      >
+        <Stack>
+          <Text size="sm">
+            {asked
+              ? 'No copy, exit or close is sent to the venue for anyone until the switch is off again.'
+              : 'Copies, exits and closes are sent to the venue again for everyone.'}
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setAsked(null)}>
+              Keep it {ks.data.enabled ? 'on' : 'off'}
+            </Button>
+            <Button color={asked ? 'red' : 'teal'} loading={set.isPending} onClick={() => set.mutate(asked!)}>
+              {asked ? 'Turn the kill switch on' : 'Turn the kill switch off'}
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
       {set.isError && (
         <Alert color="red" role="alert">
           {errorText(set.error)}

@@ -1,8 +1,9 @@
-// The credentials vault: add (verified, encrypted), list, read, change settings, revoke. Responses
-// carry a masked key only; secrets are write-only.
+// The credentials vault: add (verified, encrypted), list, read, change settings, revoke, and the
+// audit trail of it all. Responses carry a masked key only; secrets are write-only.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { addCredential } from '../../../services/add-credential.ts';
+import { listCredentialAudit } from '../../../services/list-credential-audit.ts';
 import { getCredential, listCredentials } from '../../../services/list-credentials.ts';
 import { revokeCredential } from '../../../services/revoke-credential.ts';
 import { TOTP_HEADER } from '../../../services/two-factor.ts';
@@ -14,9 +15,27 @@ import {
   decimalString,
   errors,
   IdParamSchema,
+  PageQuery,
+  pageOf,
   TotpHeaderSchema,
   WalletSchema,
 } from '../schemas.ts';
+
+const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    credentialId: z.string().nullable(),
+    maskedApiKey: z.string().nullable().describe('null once the key itself is gone'),
+    keyName: z.string().nullable(),
+    action: z.enum(['create', 'verify_failed', 'use', 'update', 'revoke', 'rotate_master_key', 'rewrap']),
+    actor: z.enum(['user', 'admin', 'system', 'cli']),
+    detail: z
+      .record(z.string(), z.unknown())
+      .describe('reasons, settings changed (from / to), the order purpose of a use; never secrets'),
+    ip: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'CredentialAuditEntry' });
 
 const SpendLimit = decimalString({ scale: 2, min: '0', max: '9999999999.99', example: '250' });
 
@@ -113,6 +132,30 @@ export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (req) => ({ credentials: await listCredentials(deps, requireAuth(req).userId) }),
+    );
+
+    app.get(
+      '/credentials/audit',
+      {
+        schema: {
+          tags: ['credentials'],
+          summary: 'The audit trail of your credentials: added, rejected, used, changed, revoked',
+          description:
+            'Newest first. Each order sent with a key is a `use` (filter with action=use, or leave uses ' +
+            'out by asking for the other actions one at a time); credentialId narrows it to one key.',
+          security: BearerSecurity,
+          querystring: z.strictObject({
+            credentialId: z
+              .string()
+              .regex(/^[1-9]\d{0,17}$/, 'must be a numeric id')
+              .optional(),
+            action: AuditEntrySchema.shape.action.optional(),
+            ...PageQuery,
+          }),
+          response: { 200: pageOf(AuditEntrySchema), ...errors(400, 401) },
+        },
+      },
+      async (req) => listCredentialAudit(deps, requireAuth(req).userId, req.query),
     );
 
     app.get(

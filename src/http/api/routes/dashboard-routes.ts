@@ -1,6 +1,6 @@
-// Signed-in reads for the dashboard's cards and chart: the portfolio summary (equity, today's P&L,
-// exposure against the caps) and the true equity curve (cash plus marked positions, paper and live
-// apart).
+// Signed-in reads for the dashboard's cards, chart and feed: the portfolio summary (equity, today's
+// P&L, exposure against the caps), the true equity curve (cash plus marked positions, paper and live
+// apart) and the recent activity the live feed starts from (the event stream has no replay).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { EQUITY_WINDOWS } from '../../../domain/equity-curve.ts';
@@ -8,9 +8,10 @@ import { Decimal } from '../../../domain/money.ts';
 import { getEquityHistory } from '../../../services/equity-history.ts';
 import { getMe } from '../../../services/get-me.ts';
 import { getPortfolioSummary } from '../../../services/portfolio-summary.ts';
+import { recentActivity } from '../../../services/recent-activity.ts';
 import { paperStartingBalance, type ApiDeps } from '../api-deps.ts';
 import { requireAuth } from '../request-auth.ts';
-import { BearerSecurity, errors, Money } from '../schemas.ts';
+import { BearerSecurity, errors, Money, PageQuery } from '../schemas.ts';
 
 const Holdings = {
   openPositions: z.number().int().describe('open copy lots, dust left out'),
@@ -73,6 +74,20 @@ const EquitySchema = z
     ),
   })
   .meta({ id: 'EquityCurve' });
+
+const ActivitySchema = z
+  .object({
+    items: z.array(
+      z.object({
+        type: z.enum(['copy.executed', 'copy.skipped', 'copy.failed']),
+        at: z.string(),
+        data: z
+          .record(z.string(), z.string().nullable())
+          .describe('the fields of the live event of this type (GET /events); ids and amounts as strings'),
+      }),
+    ),
+  })
+  .meta({ id: 'RecentActivity' });
 
 export function dashboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const paperStart = () => paperStartingBalance(deps);
@@ -147,6 +162,25 @@ export function dashboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
         },
       },
       async (req) => getEquityHistory(deps, requireAuth(req).userId, req.query, paperStart()),
+    );
+
+    app.get(
+      '/activity',
+      {
+        schema: {
+          tags: ['portfolio'],
+          summary: 'Your recent copies, skips and failures, newest first, shaped like the live events',
+          description:
+            'What the live feed shows before the event stream brings anything new (the stream has no ' +
+            'replay): copy.executed for finished copies and exits, copy.skipped / copy.failed for the ' +
+            'decisions with that outcome. An item and a live event are the same copy when their ' +
+            'data.queueId match (for a skip with no queue row: relationshipId and fillKey).',
+          security: BearerSecurity,
+          querystring: z.strictObject({ limit: PageQuery.limit }),
+          response: { 200: ActivitySchema, ...errors(400, 401) },
+        },
+      },
+      async (req) => recentActivity(deps, requireAuth(req).userId, req.query.limit),
     );
   };
 }

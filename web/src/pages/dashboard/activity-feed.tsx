@@ -1,10 +1,14 @@
-// The live activity feed: every event of the person's stream, in words, newest first, without a
-// reload. A new event also refreshes the figures it changes (positions, cards, history).
+// The live activity feed: the recent history (GET /activity, in the stream's own shape) on load, then
+// every event of the person's stream, in words, newest first, without a reload. The stream has no
+// replay, so the history is what a reload would otherwise lose; a copy in both is shown once. A new
+// event also refreshes the figures it changes (positions, cards, history).
 import { Badge, Group, Paper, ScrollArea, Stack, Text, Title } from '@mantine/core';
-import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useState } from 'react';
+import { get } from '../../api/client';
 import { openEventStream, type StreamState, type UserEvent } from '../../api/event-stream';
-import { clock, money, shortWallet } from '../../lib/format';
+import { ErrorState } from '../../components/states';
+import { clock, money, shortWallet, when } from '../../lib/format';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
@@ -64,25 +68,87 @@ const STATE_TEXT: Record<StreamState, string> = {
   closed: 'offline',
 };
 
+const SHOWN = 100;
+
+/**
+ * The copy an event is about, the same for a live event and a history item (GET /activity): the
+ * queue row, or for a fan-out skip (no queue row) the follow and the leader fill. Null for events
+ * that are not about one copy: they are always shown.
+ */
+export function eventKey(e: UserEvent): string | null {
+  const d = e.data ?? {};
+  const queueId = typeof d.queueId === 'string' ? d.queueId : null;
+  if (e.type === 'copy.executed') return queueId ? `executed:${queueId}` : null;
+  if (e.type !== 'copy.skipped' && e.type !== 'copy.failed') return null;
+  if (queueId) return `decided:${queueId}`;
+  return typeof d.fillKey === 'string' ? `decided:${str(d.relationshipId)}:${d.fillKey}` : null;
+}
+
+/** Live events first (they are the newest), then the history the stream did not bring; newest first. */
+export function mergeActivity(live: UserEvent[], history: UserEvent[]): UserEvent[] {
+  const seen = new Set<string>();
+  const out: UserEvent[] = [];
+  for (const e of [...live, ...history]) {
+    const key = eventKey(e);
+    if (key !== null) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    out.push(e);
+  }
+  // A stable sort: events at the same instant keep the stream's order.
+  return out.sort((a, b) => Date.parse(b.at) - Date.parse(a.at)).slice(0, SHOWN);
+}
+
+function ActivityEntry({ e, today }: { e: UserEvent; today: string }) {
+  const t = describe(e);
+  // An entry from another day says which day: a bare time would read as today.
+  const time = new Date(e.at).toDateString() === today ? clock(e.at) : when(e.at);
+  return (
+    <li>
+      <Group gap="xs" wrap="nowrap" align="start">
+        <Badge color={t.color} variant="dot" className="pc-nowrap">
+          {time}
+        </Badge>
+        <div>
+          <Text size="sm" fw={600}>
+            {t.title}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {t.detail}
+          </Text>
+        </div>
+      </Group>
+    </li>
+  );
+}
+
 export function ActivityFeed() {
   const queryClient = useQueryClient();
-  const [events, setEvents] = useState<(UserEvent & { n: number })[]>([]);
+  const [live, setLive] = useState<UserEvent[]>([]);
   const [state, setState] = useState<StreamState>('connecting');
-  useEffect(() => {
-    let n = 0;
-    return openEventStream({
-      onState: (s) => {
-        setState(s);
-        // No replay after a reconnect: refetch what may have changed meanwhile.
-        if (s === 'open') void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
-      },
-      onEvent: (e) => {
-        if (e.type === 'auth.expired') return;
-        setEvents((list) => [{ ...e, n: ++n }, ...list].slice(0, 100));
-        void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
-      },
-    });
-  }, [queryClient]);
+  const history = useQuery({
+    queryKey: ['activity'],
+    queryFn: ({ signal }) => get<{ items: UserEvent[] }>('/activity', { limit: SHOWN }, signal),
+  });
+  useEffect(
+    () =>
+      openEventStream({
+        onState: (s) => {
+          setState(s);
+          // No replay after a reconnect: refetch what may have changed meanwhile.
+          if (s === 'open') void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+        },
+        onEvent: (e) => {
+          if (e.type === 'auth.expired') return;
+          setLive((list) => [e, ...list].slice(0, SHOWN));
+          void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+        },
+      }),
+    [queryClient],
+  );
+  const events = useMemo(() => mergeActivity(live, history.data?.items ?? []), [live, history.data]);
+  const today = new Date().toDateString();
   return (
     <Paper withBorder p="md">
       <Group justify="space-between" mb="xs">
@@ -93,6 +159,13 @@ export function ActivityFeed() {
           {STATE_TEXT[state]}
         </Badge>
       </Group>
+      {history.isError && (
+        <ErrorState
+          error={history.error}
+          retry={() => void history.refetch()}
+          title="Could not load earlier activity"
+        />
+      )}
       <ScrollArea.Autosize mah={320}>
         <Stack
           gap="xs"
@@ -100,32 +173,18 @@ export function ActivityFeed() {
           style={{ listStyle: 'none', padding: 0, margin: 0 }}
           aria-label="Live activity"
           aria-live="polite"
+          aria-busy={history.isPending}
         >
           {events.length === 0 && (
             <Text c="dimmed" size="sm" component="li">
-              Nothing yet. Copies appear here the moment they happen.
+              {history.isPending
+                ? 'Loading recent activity…'
+                : 'Nothing yet. Copies appear here the moment they happen.'}
             </Text>
           )}
-          {events.map((e) => {
-            const t = describe(e);
-            return (
-              <li key={e.n}>
-                <Group gap="xs" wrap="nowrap" align="start">
-                  <Badge color={t.color} variant="dot" className="pc-nowrap">
-                    {clock(e.at)}
-                  </Badge>
-                  <div>
-                    <Text size="sm" fw={600}>
-                      {t.title}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {t.detail}
-                    </Text>
-                  </div>
-                </Group>
-              </li>
-            );
-          })}
+          {events.map((e, i) => (
+            <ActivityEntry key={eventKey(e) ?? `${e.type}-${e.at}-${i}`} e={e} today={today} />
+          ))}
         </Stack>
       </ScrollArea.Autosize>
     </Paper>

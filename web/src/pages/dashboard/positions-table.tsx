@@ -113,6 +113,7 @@ export function PositionsTable() {
                           size="compact-sm"
                           variant="light"
                           color="red"
+                          aria-label={`Close position in ${p.marketName ?? p.marketId} (${p.outcome ?? p.position})`}
                           loading={close.isPending && close.variables?.id === p.id}
                           onClick={() => close.mutate(p)}
                         >

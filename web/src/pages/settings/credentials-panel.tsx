@@ -1,6 +1,6 @@
 // Polymarket credentials: add (verified by the API against Polymarket before it stores them),
-// listed masked, daily limit edit, make primary, revoke. Rotating is adding the new key and
-// revoking the old one. Every change needs a 2FA code when 2FA is on.
+// listed masked, daily limit edit, make primary, revoke, and the audit trail of it all. Rotating is
+// adding the new key and revoking the old one. Every change needs a 2FA code when 2FA is on.
 import {
   Alert,
   Badge,
@@ -23,6 +23,7 @@ import { Money } from '../../components/figures';
 import { Empty, ErrorState, errorText, Loading } from '../../components/states';
 import { fieldErrors } from '../../lib/field-errors';
 import { when } from '../../lib/format';
+import { CredentialAuditTrail } from './credential-audit';
 
 const FIELDS = [
   'apiKey',
@@ -57,10 +58,9 @@ function AddCredential({ totp }: { totp: string }) {
         if (v[k]?.trim()) body[k] = v[k]!.trim();
       return api<Credential>('POST', '/credentials', { body, headers: totp ? { 'x-totp': totp } : {} });
     },
-    onSuccess: () => {
-      setV({ signatureType: '0', dailySpendLimitUsd: '250' });
-      void qc.invalidateQueries({ queryKey: ['credentials'] });
-    },
+    onSuccess: () => setV({ signatureType: '0', dailySpendLimitUsd: '250' }),
+    // A refusal is in the audit trail too (verify_failed): refresh the list and the trail either way.
+    onSettled: () => qc.invalidateQueries({ queryKey: ['credentials'] }),
   });
   const errs = add.error ? fieldErrors(add.error, FIELDS) : null;
   const submit = (e: FormEvent) => {
@@ -251,6 +251,7 @@ export function CredentialsPanel() {
         shown again.
       </Text>
       <AddCredential totp={totp.trim()} />
+      <CredentialAuditTrail />
     </Stack>
   );
 }

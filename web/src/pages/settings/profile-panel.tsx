@@ -1,5 +1,6 @@
-// Profile: who you are, your tier's limits, linked sign-ins (remove one, never the last), and the
-// password (changed through a reset link sent to your email).
+// Profile: who you are, your tier's limits, linked sign-ins (remove one, never the last; add email
+// and password to a wallet or Telegram account), and the password (changed through a reset link
+// sent to your email).
 import { Alert, Button, Group, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -9,6 +10,7 @@ import { Money } from '../../components/figures';
 import { StatCard } from '../../components/stat-card';
 import { errorText } from '../../components/states';
 import { shortWallet, when } from '../../lib/format';
+import { LinkEmailForm } from './link-email-form';
 
 export function ProfilePanel() {
   const { user } = useSession();
@@ -88,6 +90,7 @@ export function ProfilePanel() {
           {errorText(unlink.error)}
         </Alert>
       )}
+      {!user.email && <LinkEmailForm twoFactorEnabled={user.twoFactorEnabled} />}
       {user.email && (
         <Group>
           <Button
