@@ -263,7 +263,11 @@ export class Simulation {
     this.resolveRng = this.rng.fork('resolve');
     const walletRng = this.rng.fork('wallets');
     this.factory = new MarketFactory(this.rng.fork('catalog'), { feeRates: cfg.feeRates });
-    this.engine = new MatchingEngine({ seed: cfg.seed, clock: () => this.clockMs });
+    this.engine = new MatchingEngine({
+      seed: cfg.seed,
+      runKey: `${cfg.seed}:${cfg.startTime}`,
+      clock: () => this.clockMs,
+    });
     this.engine.hooks = {
       onFill: (f) => this.onEngineFill(f),
       onBook: (m) => this.onEngineBook(m),

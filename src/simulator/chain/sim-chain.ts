@@ -40,10 +40,23 @@ export interface ChainListener {
 export interface SimChainOptions {
   readonly blockMs?: number;
   readonly keepBlocks?: number;
-  /** Number of the block at the simulation's start time. */
+  /** Number of the block at the simulation's start time (default: blockNumberAt that time). */
   readonly firstBlock?: number;
   /** Wall ms between checks for blocks due (the simulated clock may jump). */
   readonly pollMs?: number;
+}
+
+/** Polygon's first block (2020-05-30), from which the simulated chain counts its blocks. */
+const CHAIN_EPOCH_MS = Date.UTC(2020, 4, 30);
+
+/**
+ * The block a chain with `blockMs` blocks since CHAIN_EPOCH_MS is at, at time `t`. A simulator
+ * started again later continues the numbering, as a real chain does: numbered from a constant, a
+ * restart reissued the previous run's block numbers and hashes, and a platform's checkpoint from
+ * the earlier run stood ahead of the new head.
+ */
+export function blockNumberAt(t: number, blockMs: number): number {
+  return Math.max(1, Math.floor((t - CHAIN_EPOCH_MS) / blockMs));
 }
 
 export class SimChain {
@@ -69,7 +82,7 @@ export class SimChain {
     this.blockMs = opts.blockMs ?? 2_000;
     this.keep = opts.keepBlocks ?? 43_200;
     this.genesisTime = sim.now;
-    this.genesisNumber = opts.firstBlock ?? 70_000_000;
+    this.genesisNumber = opts.firstBlock ?? blockNumberAt(this.genesisTime, this.blockMs);
     this.nextDue = this.genesisTime + this.blockMs;
     this.pushBlock(this.makeBlock(this.genesisNumber, ZERO_HASH, this.genesisTime, []));
     // The one hook into the simulation: a fill joins its transaction, mined in the next block.

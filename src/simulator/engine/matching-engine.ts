@@ -9,7 +9,7 @@
 import { Decimal, type DecimalInput } from '../../domain/money.ts';
 import { BinaryBook, type PriceLevel } from './order-book.ts';
 import { Ledger, type Account } from './ledger.ts';
-import { hashHex } from './prng.ts';
+import { idHex } from './prng.ts';
 import { heapPop as popHeap, heapPush as pushHeap } from './min-heap.ts';
 import {
   LOT_MICRO,
@@ -39,6 +39,12 @@ const NO_FILLS: readonly Fill[] = Object.freeze([]) as readonly Fill[];
 
 export interface EngineOptions {
   seed: number;
+  /**
+   * What makes this run's ids its own (transaction hashes, order and trade ids); default the seed.
+   * The simulation passes the seed and its start time: deterministic per seed and start, never
+   * the same for a restart at another time.
+   */
+  runKey?: string;
   /** Simulated time in epoch milliseconds. */
   clock: () => number;
   /**
@@ -138,6 +144,7 @@ export class MatchingEngine {
   hooks: EngineHooks = {};
 
   private readonly seed: number;
+  private readonly runKey: string;
   private readonly clock: () => number;
   private readonly gtdSecurityMs: number;
   private readonly retainFinished: number;
@@ -163,7 +170,8 @@ export class MatchingEngine {
     this.clock = options.clock;
     this.gtdSecurityMs = options.gtdSecurityMs ?? 60_000;
     this.retainFinished = options.retainFinishedOrders ?? 200_000;
-    this.index = { seed: this.seed, orders: new Map() };
+    this.runKey = options.runKey ?? String(this.seed);
+    this.index = { runKey: this.runKey, orders: new Map() };
   }
 
   now(): number {
@@ -519,8 +527,8 @@ export class MatchingEngine {
     if (n > 0) {
       const out: Fill[] = [];
       this.txSeq++;
-      txHash = `0x${hashHex(this.seed, this.txSeq, 0x7478, 32)}`;
-      tradeId = uuidFrom(hashHex(this.seed, this.txSeq, 0x7472, 16));
+      txHash = `0x${idHex(this.runKey, this.txSeq, 0x7478, 32)}`;
+      tradeId = uuidFrom(idHex(this.runKey, this.txSeq, 0x7472, 16));
       this.runPlan(order, account, now, tradeId, txHash, out);
       fills = out;
       market.bookVersion++;
@@ -899,7 +907,7 @@ export class MatchingEngine {
 
   nextTxHash(): string {
     this.txSeq++;
-    return `0x${hashHex(this.seed, this.txSeq, 0x7478, 32)}`;
+    return `0x${idHex(this.runKey, this.txSeq, 0x7478, 32)}`;
   }
 
   get stats(): { orders: number; fills: number; transactions: number } {
@@ -983,7 +991,7 @@ export class MatchingEngine {
 }
 
 interface OrderIndex {
-  readonly seed: number;
+  readonly runKey: string;
   readonly orders: Map<string, EngineOrder>;
 }
 
@@ -1026,7 +1034,7 @@ class Order implements EngineOrder {
 
   get id(): string {
     if (this.idValue === '') {
-      this.idValue = `0x${hashHex(this.index.seed, this.seq, 0x6f726472, 32)}`;
+      this.idValue = `0x${idHex(this.index.runKey, this.seq, 0x6f726472, 32)}`;
       this.index.orders.set(this.idValue, this);
     }
     return this.idValue;

@@ -2,6 +2,8 @@
 // arrivals, probability walks, ids, transaction hashes) comes from here so that one seed gives
 // one history. xoshiro128** (32-bit state words, Math.imul arithmetic) seeded through splitmix32.
 
+import { createHash } from 'node:crypto';
+
 /** splitmix32 step: a good 32-bit mixer, used for seeding and for stateless hashing. */
 export function mix32(x: number): number {
   let z = (x + 0x9e3779b9) | 0;
@@ -161,4 +163,17 @@ export class Prng {
 
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
+}
+
+/**
+ * A 256-bit-strong id (transaction hashes, order and trade ids): sha256 of the run's key and the
+ * numbers. hashHex's 32-bit state made ids of different runs (and, over a month of history, of
+ * one run) collide; and a key without the run's start time made a restarted simulator reissue the
+ * previous run's transaction hashes, which the platform rightly took for fills it had already seen.
+ */
+export function idHex(runKey: string, a: number, b: number, bytes: number): string {
+  return createHash('sha256')
+    .update(`${runKey}|${a}|${b}`)
+    .digest('hex')
+    .slice(0, bytes * 2);
 }

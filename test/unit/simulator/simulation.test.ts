@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation, type SimulationConfig } from '../../../src/simulator/simulation.ts';
 import type { TraderStyle } from '../../../src/simulator/model/traders.ts';
+import { blockNumberAt } from '../../../src/simulator/chain/sim-chain.ts';
 
 const DAY = 86_400_000;
 
@@ -48,6 +49,27 @@ describe('simulation: determinism', () => {
     expect(b).toEqual(a);
     const c = fingerprint(new Simulation({ ...SMALL, seed: 12 }), 2);
     expect(c.slice(0, 50)).not.toEqual(a.slice(0, 50));
+  }, 60_000);
+
+  it('a run started at another time issues other transaction hashes and continues the block numbers', () => {
+    const T = Date.UTC(2026, 11, 8, 2, 0, 0);
+    const hashes = (startTime: number) => {
+      const out: string[] = [];
+      const sim = new Simulation({ ...SMALL, seed: 11, startTime, historyMs: DAY / 4 });
+      sim.onFill((f) => out.push(f.transactionHash));
+      sim.advanceTo(sim.now + DAY / 2);
+      return out;
+    };
+    const first = hashes(T);
+    expect(first.length).toBeGreaterThan(20);
+    // The same seed and start: the same run, id for id.
+    expect(hashes(T)).toEqual(first);
+    // Restarted ten minutes later: no hash of the earlier run comes back (a platform would take
+    // the new run's fills for fills it had already recorded, and copy none of them).
+    const later = new Set(hashes(T + 600_000));
+    expect(first.filter((h) => later.has(h))).toEqual([]);
+    // Block numbers follow the clock, so a later run's first block comes after the earlier run's.
+    expect(blockNumberAt(T + 600_000, 2_000)).toBe(blockNumberAt(T, 2_000) + 300);
   }, 60_000);
 
   it('gives wallets, markets and ids the production shapes', () => {
