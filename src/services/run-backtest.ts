@@ -31,7 +31,7 @@ import {
 import { Decimal, dec, toWire } from '../domain/money.ts';
 import type { MarketRules } from '../domain/order-rules.ts';
 import { isSubscriptionTier } from '../domain/tiers.ts';
-import type { FillMarketRules } from '../ingest/market-rules-cache.ts';
+import type { FillMarketRules } from '../venue/market-cache.ts';
 import { notFound } from './app-error.ts';
 import { checkSettings, mergeSettings, type FollowSettings } from './follow-settings.ts';
 
