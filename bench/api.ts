@@ -32,6 +32,7 @@ import { sql } from 'kysely';
 import { AccessTokens, deriveAccessTokenKey } from '../src/auth/access-tokens.ts';
 import { systemClock } from '../src/auth/clock.ts';
 import { createDb, type Db } from '../src/db/client.ts';
+import { UserEventHub } from '../src/events/hub.ts';
 import { registerApi } from '../src/http/api/register-api.ts';
 import { buildHttpApp } from '../src/http/app.ts';
 import { createLogger } from '../src/observability/logger.ts';
@@ -201,27 +202,36 @@ async function serveForBench(): Promise<void> {
   const handle = createDb(url, { poolMax: 10, applicationName: 'polycopy-bench-api' });
   const logger = createLogger('warn');
   const app = buildHttpApp({ logger, checks: [] });
-  await registerApi(app, {
-    db: handle.db,
-    clock: systemClock,
-    logger,
-    accessTokens: new AccessTokens(deriveAccessTokenKey(masterKey.bytes()), 3600, systemClock),
-    mailer: { send: async () => undefined },
-    masterKey,
-    credentialVerifier: { verify: async () => ({ ok: true as const }) },
-    settings: {
-      publicUrl: 'http://127.0.0.1',
-      corsOrigins: [],
-      bodyLimitBytes: 65_536,
-      // The bench measures serving, not the limiter's refusals.
-      rateLimit: { perIp: 10_000_000, perUser: 10_000_000, authPerIp: 10_000_000 },
-      refreshTokenTtlDays: 30,
-      paperStartingBalanceUsd: '10000',
+  // As an api process of the platform runs it: with its event hub, which keeps the per-user read
+  // cache (/portfolio) correct.
+  const hub = new UserEventHub({ databaseUrl: url, logger });
+  await hub.start();
+  await registerApi(
+    app,
+    {
+      db: handle.db,
+      clock: systemClock,
+      logger,
+      accessTokens: new AccessTokens(deriveAccessTokenKey(masterKey.bytes()), 3600, systemClock),
+      mailer: { send: async () => undefined },
+      masterKey,
+      credentialVerifier: { verify: async () => ({ ok: true as const }) },
+      settings: {
+        publicUrl: 'http://127.0.0.1',
+        corsOrigins: [],
+        bodyLimitBytes: 65_536,
+        // The bench measures serving, not the limiter's refusals.
+        rateLimit: { perIp: 10_000_000, perUser: 10_000_000, authPerIp: 10_000_000 },
+        refreshTokenTtlDays: 30,
+        paperStartingBalanceUsd: '10000',
+      },
     },
-  });
+    { events: { hub } },
+  );
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   process.stdout.write(`${JSON.stringify({ listening: address })}\n`);
-  const stop = () => void app.close().then(() => handle.close().then(() => process.exit(0)));
+  const stop = () =>
+    void app.close().then(() => hub.close().then(() => handle.close().then(() => process.exit(0))));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

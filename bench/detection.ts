@@ -17,7 +17,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { loadConfig } from '../src/config/config.ts';
 import { Decimal } from '../src/domain/money.ts';
 import { LeaderFillDetector } from '../src/ingest/detector.ts';
-import { MarketRulesCache } from '../src/ingest/market-rules-cache.ts';
+import { MarketRulesCache } from '../src/venue/market-cache.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { startSimulatorServer, type SimulatorServer } from '../src/simulator/server/index.ts';
 import { contractSet } from '../src/venue/polymarket/contracts.ts';

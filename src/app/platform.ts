@@ -21,7 +21,7 @@ import { PlatformMetrics } from '../observability/metrics.ts';
 import { collectFeedFigures } from '../observability/feed-metrics.ts';
 import { PolymarketCredentialVerifier } from '../services/polymarket-credential-verifier.ts';
 import { createLiveVenueFactory } from '../vault/live-venue-factory.ts';
-import { MarketRulesCache, type FillMarketRules } from '../ingest/market-rules-cache.ts';
+import { MarketRulesCache, type FillMarketRules } from '../venue/market-cache.ts';
 import type { FeedSnapshot } from '../ingest/feed-health.ts';
 import { Decimal } from '../domain/money.ts';
 import { openPositionsSource } from './open-positions-source.ts';

@@ -7,7 +7,7 @@ import { Decimal } from '../domain/money.ts';
 import { DefaultVenueProvider, type LiveVenueFactory } from '../execution/venue-provider.ts';
 import { CopyWorker } from '../execution/worker.ts';
 import { LeaderFillDetector } from '../ingest/detector.ts';
-import { MarketRulesCache } from '../ingest/market-rules-cache.ts';
+import { MarketRulesCache } from '../venue/market-cache.ts';
 import type { Logger } from '../observability/logger.ts';
 import { trackingJobs } from '../analytics/tracking-jobs.ts';
 import { analyticsJobs } from '../analytics/analytics-job.ts';

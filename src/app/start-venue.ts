@@ -9,7 +9,7 @@ import {
   PolymarketVenue,
   type PolymarketHosts,
 } from '../venue/polymarket/polymarket-venue.ts';
-import { TradingRulesCache } from '../venue/polymarket/trading-rules-cache.ts';
+import { TradingRulesCache } from '../venue/market-cache.ts';
 import { RateLimiter } from '../venue/rate-limits.ts';
 
 export interface VenueRuntime {

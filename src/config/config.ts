@@ -159,7 +159,7 @@ const envSchema = z
     // a dead worker's rows are taken over within about this long.
     WORKER_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(5_000),
     // How long the executor reuses a market (state, tick, fees) and an order book it read for
-    // pricing; see src/venue/cached-market-data.ts for why a little staleness is safe.
+    // pricing; see src/venue/market-cache.ts for why a little staleness is safe.
     WORKER_MARKET_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
     WORKER_BOOK_CACHE_MS: z.coerce.number().int().min(0).max(5_000).default(250),
     // Live BUYs: leave the balance to the exchange (default), or also read it before each order.

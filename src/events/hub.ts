@@ -22,6 +22,7 @@ export interface UserEventHubOptions {
 export class UserEventHub {
   private client: pg.Client | undefined;
   private readonly subscribers = new Map<string, Set<UserEventListener>>();
+  private readonly everyUser = new Set<UserEventListener>();
   private readonly closeHandlers = new Set<() => void>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectDelay: number;
@@ -29,6 +30,12 @@ export class UserEventHub {
   private listening = false;
   /** Notifications received on the channel since start (every user's). */
   received = 0;
+  /**
+   * Counts the LISTENs established: a reader that cached something while the count was n knows it
+   * may have missed events when the count has moved on (notifications sent while the connection was
+   * down are not replayed).
+   */
+  listenEpoch = 0;
 
   constructor(private readonly opts: UserEventHubOptions) {
     this.reconnectDelay = opts.reconnectMs ?? 1000;
@@ -69,6 +76,7 @@ export class UserEventHub {
       return;
     }
     this.listening = true;
+    this.listenEpoch += 1;
     this.reconnectDelay = this.opts.reconnectMs ?? 1000;
   }
 
@@ -101,9 +109,8 @@ export class UserEventHub {
       this.opts.logger.warn('ignored a malformed user-events notification');
       return;
     }
-    const listeners = this.subscribers.get(event.userId);
-    if (!listeners) return;
-    for (const fn of [...listeners]) {
+    const listeners = [...this.everyUser, ...(this.subscribers.get(event.userId) ?? [])];
+    for (const fn of listeners) {
       try {
         fn(event);
       } catch (err) {
@@ -123,6 +130,12 @@ export class UserEventHub {
       s.delete(fn);
       if (s.size === 0) this.subscribers.delete(userId);
     };
+  }
+
+  /** Calls `fn` with every user's events (cache invalidation); returns the unsubscribe function. */
+  subscribeAll(fn: UserEventListener): () => void {
+    this.everyUser.add(fn);
+    return () => this.everyUser.delete(fn);
   }
 
   /** How many subscriptions `userId` has in this process (all users when omitted). */

@@ -36,7 +36,7 @@ import { openChainSource, type ChainSourceOptions } from './chain/chain-source.t
 import { DataApiPoller } from './data-api-poll.ts';
 import { FeedHealth, type FeedSnapshot } from './feed-health.ts';
 import type { LeaderFill } from './leader-fill.ts';
-import type { MarketRulesCache } from './market-rules-cache.ts';
+import type { MarketRulesCache } from '../venue/market-cache.ts';
 import { LegGrouper } from './leg-grouper.ts';
 import { recordLeaderOrder, type RecordResult } from './record-fill.ts';
 import { loadWatchedWallets, type WatchedWallets } from './watched-wallets.ts';

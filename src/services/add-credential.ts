@@ -35,52 +35,14 @@ export async function addCredential(
 ): Promise<CredentialView> {
   await precheckSecondFactor(deps, userId, totp);
   const keyHash = apiKeyHash(input.apiKey);
-  const existing = await deps.db
-    .selectFrom('polymarket_api_keys')
-    .select(['user_id', 'status'])
-    .where('key_hash', '=', keyHash)
-    .executeTakeFirst();
-  if (existing) {
-    throw new AppError(
-      'credential_exists',
-      existing.user_id === userId && existing.status === 'revoked'
-        ? 'this API key was revoked; create a new key on Polymarket'
-        : 'this API key is already stored',
-    );
-  }
+  await refuseKnownKey(deps, userId, keyHash);
   const creds = {
     apiKey: input.apiKey,
     apiSecret: input.apiSecret,
     apiPassphrase: input.apiPassphrase,
     privateKey: input.privateKey ?? null,
   };
-  const funderAddress = input.funderAddress ?? null;
-  let verdict;
-  try {
-    verdict = await deps.credentialVerifier.verify({
-      ...creds,
-      signatureType: input.signatureType,
-      funderAddress,
-    });
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    // The venue could not be asked (outage, timeout): not a rejection, and nothing is stored.
-    throw new AppError(
-      'verification_unavailable',
-      'Polymarket could not be reached to verify the credentials; try again',
-    );
-  }
-  if (!verdict.ok) {
-    await writeAudit(deps.db, {
-      userId,
-      apiKeyId: null,
-      action: 'verify_failed',
-      actor: 'user',
-      detail: { reason: verdict.reason, keyHint: apiKeyHint(input.apiKey) },
-      ip: meta.ip,
-    });
-    throw new AppError('credential_rejected', `Polymarket rejected these credentials: ${verdict.reason}`);
-  }
+  await verifyWithVenue(deps, userId, input, creds, meta);
   try {
     return await withSecondFactor(deps, userId, totp, async (tx) => {
       // The record id is part of the ciphertexts' associated data, so it is taken before encrypting.
@@ -113,7 +75,7 @@ export async function addCredential(
           key_hint: apiKeyHint(input.apiKey),
           key_name: input.keyName ?? null,
           signature_type: input.signatureType,
-          funder_address: funderAddress,
+          funder_address: input.funderAddress ?? null,
           ...(input.dailySpendLimitUsd !== undefined
             ? { daily_spend_limit_usd: input.dailySpendLimitUsd }
             : {}),
@@ -138,4 +100,55 @@ export async function addCredential(
       throw new AppError('credential_exists', 'this API key is already stored');
     throw err;
   }
+}
+
+/** A key already stored (by anyone) is refused before Polymarket is asked about it. */
+async function refuseKnownKey(deps: VaultDeps, userId: string, keyHash: string): Promise<void> {
+  const existing = await deps.db
+    .selectFrom('polymarket_api_keys')
+    .select(['user_id', 'status'])
+    .where('key_hash', '=', keyHash)
+    .executeTakeFirst();
+  if (!existing) return;
+  throw new AppError(
+    'credential_exists',
+    existing.user_id === userId && existing.status === 'revoked'
+      ? 'this API key was revoked; create a new key on Polymarket'
+      : 'this API key is already stored',
+  );
+}
+
+/** Polymarket must accept the credentials; a rejection is audited, an unreachable venue is not one. */
+async function verifyWithVenue(
+  deps: VaultDeps,
+  userId: string,
+  input: AddCredentialInput,
+  creds: { apiKey: string; apiSecret: string; apiPassphrase: string; privateKey: string | null },
+  meta: RequestMeta,
+): Promise<void> {
+  let verdict;
+  try {
+    verdict = await deps.credentialVerifier.verify({
+      ...creds,
+      signatureType: input.signatureType,
+      funderAddress: input.funderAddress ?? null,
+    });
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    // The venue could not be asked (outage, timeout): not a rejection, and nothing is stored.
+    throw new AppError(
+      'verification_unavailable',
+      'Polymarket could not be reached to verify the credentials; try again',
+    );
+  }
+  if (verdict.ok) return;
+  await writeAudit(deps.db, {
+    userId,
+    apiKeyId: null,
+    action: 'verify_failed',
+    actor: 'user',
+    detail: { reason: verdict.reason, keyHint: apiKeyHint(input.apiKey) },
+    ip: meta.ip,
+  });
+  throw new AppError('credential_rejected', `Polymarket rejected these credentials: ${verdict.reason}`);
 }

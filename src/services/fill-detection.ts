@@ -71,24 +71,31 @@ export async function detectionsOf(
   db: Db,
   fillKeys: readonly string[],
 ): Promise<Map<string, FillDetectionView>> {
+  if (fillKeys.length === 0) return new Map();
+  const fills = await db
+    .selectFrom('leader_fills')
+    .select(['fill_key', 'source', 'reorged_at'])
+    .where('fill_key', 'in', [...new Set(fillKeys)])
+    .execute();
+  return detectionsOfFills(db, fills);
+}
+
+/** The detection of fills already read with their source and reorg flag: the sightings query only. */
+export async function detectionsOfFills(
+  db: Db,
+  fills: ReadonlyArray<{ fill_key: string; source: FillSource; reorged_at: Date | null }>,
+): Promise<Map<string, FillDetectionView>> {
   const out = new Map<string, FillDetectionView>();
-  if (fillKeys.length === 0) return out;
-  const keys = [...new Set(fillKeys)];
-  const [fills, sightings] = await Promise.all([
-    db
-      .selectFrom('leader_fills')
-      .select(['fill_key', 'source', 'reorged_at'])
-      .where('fill_key', 'in', keys)
-      .execute(),
-    sql<SightingRow>`
+  if (fills.length === 0) return out;
+  const keys = [...new Set(fills.map((f) => f.fill_key))];
+  const sightings = await sql<SightingRow>`
       SELECT s.fill_key, s.feed, s.seen_at, s.block_number::text AS block_number, s.log_index, s.removed_at,
              round(extract(epoch FROM s.seen_at - min(s.seen_at) OVER (PARTITION BY s.fill_key)) * 1000)::bigint
                AS behind_first_ms,
              round(extract(epoch FROM s.seen_at - f.filled_at) * 1000)::bigint AS after_fill_ms
         FROM leader_fill_sightings s JOIN leader_fills f ON f.fill_key = s.fill_key
        WHERE s.fill_key IN (${sql.join(keys)})
-       ORDER BY s.fill_key, s.seen_at, s.feed`.execute(db),
-  ]);
+       ORDER BY s.fill_key, s.seen_at, s.feed`.execute(db);
   for (const f of fills)
     out.set(f.fill_key, {
       firstFeed: f.source,

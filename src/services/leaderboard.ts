@@ -3,7 +3,7 @@
 // window (7, 30, 90 days or all time; `sort=pnl` ranks by it); filters on trade count, volume and
 // market category (trader_metrics.categories); search by wallet prefix or display name. Keyset pagination: the cursor holds the
 // last row's sort value, wallet and rank, so a page is one index-friendly range scan.
-import { sql, type SqlBool, type Expression } from 'kysely';
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import type { Db } from '../db/client.ts';
 import type { MarketCategory } from '../domain/market-categories.ts';
 import { Decimal, toWire } from '../domain/money.ts';
@@ -101,14 +101,12 @@ export interface LeaderboardEntry {
 /** LIKE pattern text with its wildcards escaped (backslash is PostgreSQL's default escape). */
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export async function getLeaderboard(
-  deps: { db: Db },
+/** Where a page starts: after the cursor's (sort value, wallet), and the rank of its last row. */
+function cursorPosition(
   query: LeaderboardQuery,
-): Promise<Page<LeaderboardEntry>> {
-  const window = query.window ?? '7d';
-  const sortExpr =
-    query.sort === 'pnl' ? pnlOf(window, 0) : sql<string | null>`${sql.ref(SORT_COLUMN[query.sort])}`;
-  const kind = query.sort === 'pnl' ? `leaderboard:pnl:${window}` : `leaderboard:${query.sort}`;
+  kind: string,
+  sortExpr: RawBuilder<string | null>,
+): { rankBase: number; after: Expression<SqlBool> | null } {
   let rankBase = 0;
   let after: Expression<SqlBool> | null = null;
   if (query.cursor !== undefined) {
@@ -125,6 +123,17 @@ export async function getLeaderboard(
     }
   }
 
+  return { rankBase, after };
+}
+
+/** The active traders that pass the filters, ranked, one page (plus one row to know there is more). */
+function rankedPage(
+  deps: { db: Db },
+  query: LeaderboardQuery,
+  window: LeaderboardWindow,
+  sortExpr: RawBuilder<string | null>,
+  after: Expression<SqlBool> | null,
+) {
   // trader_metrics is joined in the ranked select (a hash join: one row per trader) because the
   // 30- and 90-day P&L and the categories the filters and sort read live there.
   let q = deps.db
@@ -169,10 +178,22 @@ export async function getLeaderboard(
     );
   }
   if (after) q = q.where(after);
-  const page = q
+  return q
     .orderBy(sql`${sortExpr} DESC NULLS LAST`)
     .orderBy('t.wallet_address', 'asc')
     .limit(query.limit + 1);
+}
+
+export async function getLeaderboard(
+  deps: { db: Db },
+  query: LeaderboardQuery,
+): Promise<Page<LeaderboardEntry>> {
+  const window = query.window ?? '7d';
+  const sortExpr =
+    query.sort === 'pnl' ? pnlOf(window, 0) : sql<string | null>`${sql.ref(SORT_COLUMN[query.sort])}`;
+  const kind = query.sort === 'pnl' ? `leaderboard:pnl:${window}` : `leaderboard:${query.sort}`;
+  const { rankBase, after } = cursorPosition(query, kind, sortExpr);
+  const page = rankedPage(deps, query, window, sortExpr, after);
   // The copyability figures are joined to the page only: as subqueries in the ranked select they
   // would run for every active trader before the sort (10,000 traders: 3 × 10,000 lookups, ~20 ms
   // for a page of 25; joined to the page, ~3 ms).

@@ -88,19 +88,17 @@ function ruleSql(id: CategoryId, rules: CategoryRules): Expression<SqlBool> {
   }
 }
 
-export async function listCategory(
-  deps: { db: Db },
-  id: CategoryId,
-  page: PageRequest,
-  rules: CategoryRules = DEFAULT_CATEGORY_RULES,
-): Promise<Page<CategoryEntry>> {
-  const { column, direction } = CATEGORIES[id].order;
-  const kind = `category:${id}`;
-  const ref = sql.ref(`t.${column}`);
+/** Where a page starts: after the cursor's (value, wallet) in the category's order; its last position. */
+function categoryCursor(
+  kind: string,
+  ref: ReturnType<typeof sql.ref>,
+  direction: 'asc' | 'desc',
+  cursor: string | undefined,
+): { after: Expression<SqlBool>; base: number } {
   let after: Expression<SqlBool> = sql<SqlBool>`true`;
   let base = 0;
-  if (page.cursor !== undefined) {
-    const v = decodeCursor(kind, page.cursor);
+  if (cursor !== undefined) {
+    const v = decodeCursor(kind, cursor);
     const value = cursorDecimal(v, 0);
     const wallet = cursorString(v, 1);
     if (!/^0x[0-9a-f]{40}$/.test(wallet) || typeof v[2] !== 'number') throw invalidCursor();
@@ -111,6 +109,19 @@ export async function listCategory(
         ? sql<SqlBool>`(${ref} > ${value}::numeric OR (${ref} = ${value}::numeric AND t.wallet_address COLLATE "C" > ${wallet}))`
         : sql<SqlBool>`(${ref} < ${value}::numeric OR (${ref} = ${value}::numeric AND t.wallet_address COLLATE "C" > ${wallet}))`;
   }
+  return { after, base };
+}
+
+export async function listCategory(
+  deps: { db: Db },
+  id: CategoryId,
+  page: PageRequest,
+  rules: CategoryRules = DEFAULT_CATEGORY_RULES,
+): Promise<Page<CategoryEntry>> {
+  const { column, direction } = CATEGORIES[id].order;
+  const kind = `category:${id}`;
+  const ref = sql.ref(`t.${column}`);
+  const { after, base } = categoryCursor(kind, ref, direction, page.cursor);
   const { rows } = await sql<{
     wallet_address: string;
     display_name: string | null;

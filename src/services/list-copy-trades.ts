@@ -52,6 +52,12 @@ export async function listCopyTrades(
   userId: string,
   query: CopyTradesQuery,
 ): Promise<Page<CopyTradeView>> {
+  const rows = await copyTradeRows(deps, userId, query);
+  return toPage(rows, query.limit, KIND, (r) => [r.entry_key, r.id], copyTradeView);
+}
+
+/** One page (plus one row) of the user's copies, newest first, with the leader fill each copied. */
+function copyTradeRows(deps: { db: Db }, userId: string, query: CopyTradesQuery) {
   let q = deps.db
     .selectFrom('trades as t')
     .leftJoin('leader_fills as f', 'f.fill_key', 't.source_fill_key')
@@ -90,51 +96,48 @@ export async function listCopyTrades(
       sql<boolean>`(t.entry_timestamp, t.id) < (${cursorTimestamp(v, 0)}::timestamptz, ${cursorId(v, 1)}::bigint)`,
     );
   }
-  const rows = await q
+  return q
     .orderBy('t.entry_timestamp', 'desc')
     .orderBy('t.id', 'desc')
     .limit(query.limit + 1)
     .execute();
-  return toPage(
-    rows,
-    query.limit,
-    KIND,
-    (r) => [r.entry_key, r.id],
-    (r) => ({
-      id: r.id,
-      relationshipId: r.copy_relationship_id,
-      traderWallet: r.trader_wallet_address,
-      marketId: r.market_id,
-      marketName: r.market_name,
-      assetId: r.asset_id,
-      outcome: r.outcome,
-      status: r.status,
-      price: r.entry_price,
-      quantity: r.quantity,
-      valueUsd: r.entry_value_usd,
-      feesUsd: r.fees_usd,
-      slippagePercent: r.slippage_percent,
-      executionTimeMs: r.execution_time_ms,
-      orderId: r.copy_tx_hash,
-      executedAt: r.entry_timestamp.toISOString(),
-      leaderFill:
-        r.fill_key === null ||
-        r.fill_side === null ||
-        r.fill_price === null ||
-        r.fill_size === null ||
-        r.filled_at === null ||
-        r.transaction_hash === null
-          ? null
-          : {
-              fillKey: r.fill_key,
-              side: r.fill_side,
-              price: r.fill_price,
-              size: r.fill_size,
-              filledAt: r.filled_at.toISOString(),
-              transactionHash: r.transaction_hash,
-            },
-    }),
-  );
+}
+
+function copyTradeView(r: Awaited<ReturnType<typeof copyTradeRows>>[number]): CopyTradeView {
+  return {
+    id: r.id,
+    relationshipId: r.copy_relationship_id,
+    traderWallet: r.trader_wallet_address,
+    marketId: r.market_id,
+    marketName: r.market_name,
+    assetId: r.asset_id,
+    outcome: r.outcome,
+    status: r.status,
+    price: r.entry_price,
+    quantity: r.quantity,
+    valueUsd: r.entry_value_usd,
+    feesUsd: r.fees_usd,
+    slippagePercent: r.slippage_percent,
+    executionTimeMs: r.execution_time_ms,
+    orderId: r.copy_tx_hash,
+    executedAt: r.entry_timestamp.toISOString(),
+    leaderFill:
+      r.fill_key === null ||
+      r.fill_side === null ||
+      r.fill_price === null ||
+      r.fill_size === null ||
+      r.filled_at === null ||
+      r.transaction_hash === null
+        ? null
+        : {
+            fillKey: r.fill_key,
+            side: r.fill_side,
+            price: r.fill_price,
+            size: r.fill_size,
+            filledAt: r.filled_at.toISOString(),
+            transactionHash: r.transaction_hash,
+          },
+  };
 }
 
 export const COPY_TRADE_CSV_COLUMNS: readonly CsvColumn<CopyTradeView>[] = [

@@ -4,6 +4,7 @@
 // already held when the follow started with copyOpenPositions, joined with the position as it was
 // read (source 'open_position', `fill` null). Newest first (by id, the order decisions were made
 // in), keyset-paginated; filters by outcome and trader.
+import { sql } from 'kysely';
 import type { Db } from '../db/client.ts';
 import type { DecisionOutcome } from '../db/schema.ts';
 import { isCopyOutcomeReason, reasonMessage } from '../domain/skip-reasons.ts';
@@ -68,6 +69,22 @@ export async function listDecisions(
   userId: string,
   query: DecisionsQuery,
 ): Promise<Page<DecisionView>> {
+  const rows = await decisionRows(deps, userId, query);
+  const detections = await detectionsOf(
+    deps.db,
+    rows.slice(0, query.limit).flatMap((r) => (r.fill_key === null ? [] : [r.fill_key])),
+  );
+  return toPage(
+    rows,
+    query.limit,
+    KIND,
+    (r) => [r.id],
+    (r) => decisionView(r, detections),
+  );
+}
+
+/** One page (plus one row) of the user's decisions with the fill or open position each is about. */
+function decisionRows(deps: { db: Db }, userId: string, query: DecisionsQuery) {
   let q = deps.db
     .selectFrom('copy_decisions as d')
     .leftJoin('leader_fills as f', 'f.fill_key', 'd.fill_key')
@@ -107,79 +124,73 @@ export async function listDecisions(
     ])
     .where('d.user_id', '=', userId);
   if (query.outcome) q = q.where('d.outcome', '=', query.outcome);
-  if (query.fillKey) q = q.where('d.fill_key', '=', await decidedUnder(deps.db, query.fillKey));
+  // A leg copied with its order's other legs is answered by the order's decision (migration 0120).
+  if (query.fillKey) {
+    const key = query.fillKey;
+    q = q.where(
+      'd.fill_key',
+      '=',
+      sql<string>`COALESCE((SELECT copied_with_fill_key FROM leader_fills WHERE fill_key = ${key}), ${key})`,
+    );
+  }
   if (query.traderWallet) {
     const w = query.traderWallet.toLowerCase();
     q = q.where((e) => e.or([e('f.trader_wallet_address', '=', w), e('o.trader_wallet_address', '=', w)]));
   }
   if (query.cursor !== undefined) q = q.where('d.id', '<', cursorId(decodeCursor(KIND, query.cursor), 0));
-  const rows = await q
+  return q
     .orderBy('d.id', 'desc')
     .limit(query.limit + 1)
     .execute();
-  const detections = await detectionsOf(
-    deps.db,
-    rows.slice(0, query.limit).flatMap((r) => (r.fill_key === null ? [] : [r.fill_key])),
-  );
-  return toPage(
-    rows,
-    query.limit,
-    KIND,
-    (r) => [r.id],
-    (r) => ({
-      id: r.id,
-      relationshipId: String(r.copy_relationship_id),
-      outcome: r.outcome,
-      reason: r.reason,
-      reasonMessage: r.reason !== null && isCopyOutcomeReason(r.reason) ? reasonMessage(r.reason) : null,
-      detail: r.detail,
-      queueId: r.queue_id,
-      copyTradeId: r.copy_trade_id,
-      createdAt: r.created_at.toISOString(),
-      decidedAt: r.decided_at?.toISOString() ?? null,
-      source: r.source,
-      fill:
-        r.fill_key === null
-          ? null
-          : {
-              fillKey: r.fill_key,
-              traderWallet: r.trader_wallet_address!,
-              conditionId: r.condition_id!,
-              assetId: r.asset_id!,
-              marketTitle: r.market_title,
-              marketSlug: r.market_slug,
-              outcome: r.fill_outcome,
-              side: r.side!,
-              price: r.price!,
-              size: r.size!,
-              filledAt: r.filled_at!.toISOString(),
-              detection: detections.get(r.fill_key) ?? null,
-            },
-      openPosition:
-        r.o_wallet === null
-          ? null
-          : {
-              traderWallet: r.o_wallet,
-              conditionId: r.o_condition_id!,
-              assetId: r.o_asset_id!,
-              marketTitle: r.o_market_title,
-              marketSlug: r.o_market_slug,
-              outcome: r.o_outcome,
-              size: r.o_size!,
-              avgPrice: r.o_avg_price,
-              price: r.o_price,
-              observedAt: r.o_observed_at!.toISOString(),
-            },
-    }),
-  );
 }
 
-/** The key a fill's decisions are under: its own, or the leg it was copied with (migration 0120). */
-async function decidedUnder(db: Db, fillKey: string): Promise<string> {
-  const row = await db
-    .selectFrom('leader_fills')
-    .select('copied_with_fill_key')
-    .where('fill_key', '=', fillKey)
-    .executeTakeFirst();
-  return row?.copied_with_fill_key ?? fillKey;
+function decisionView(
+  r: Awaited<ReturnType<typeof decisionRows>>[number],
+  detections: ReadonlyMap<string, FillDetectionView>,
+): DecisionView {
+  return {
+    id: r.id,
+    relationshipId: String(r.copy_relationship_id),
+    outcome: r.outcome,
+    reason: r.reason,
+    reasonMessage: r.reason !== null && isCopyOutcomeReason(r.reason) ? reasonMessage(r.reason) : null,
+    detail: r.detail,
+    queueId: r.queue_id,
+    copyTradeId: r.copy_trade_id,
+    createdAt: r.created_at.toISOString(),
+    decidedAt: r.decided_at?.toISOString() ?? null,
+    source: r.source,
+    fill:
+      r.fill_key === null
+        ? null
+        : {
+            fillKey: r.fill_key,
+            traderWallet: r.trader_wallet_address!,
+            conditionId: r.condition_id!,
+            assetId: r.asset_id!,
+            marketTitle: r.market_title,
+            marketSlug: r.market_slug,
+            outcome: r.fill_outcome,
+            side: r.side!,
+            price: r.price!,
+            size: r.size!,
+            filledAt: r.filled_at!.toISOString(),
+            detection: detections.get(r.fill_key) ?? null,
+          },
+    openPosition:
+      r.o_wallet === null
+        ? null
+        : {
+            traderWallet: r.o_wallet,
+            conditionId: r.o_condition_id!,
+            assetId: r.o_asset_id!,
+            marketTitle: r.o_market_title,
+            marketSlug: r.o_market_slug,
+            outcome: r.o_outcome,
+            size: r.o_size!,
+            avgPrice: r.o_avg_price,
+            price: r.o_price,
+            observedAt: r.o_observed_at!.toISOString(),
+          },
+  };
 }

@@ -31,7 +31,7 @@ import {
 import { Decimal, dec, toWire } from '../domain/money.ts';
 import type { MarketRules } from '../domain/order-rules.ts';
 import { isSubscriptionTier } from '../domain/tiers.ts';
-import type { FillMarketRules } from '../ingest/market-rules-cache.ts';
+import type { FillMarketRules } from '../venue/market-cache.ts';
 import { notFound } from './app-error.ts';
 import { checkSettings, mergeSettings, type FollowSettings } from './follow-settings.ts';
 
@@ -109,14 +109,8 @@ const wire = (d: Decimal) => toWire(d);
 const usd6 = (d: Decimal) => toWire(d.toDecimalPlaces(6, Decimal.ROUND_HALF_UP));
 const opt = (v: string | null | undefined) => (v === null || v === undefined ? null : dec(v));
 
-export async function backtestTrader(
-  deps: BacktestDeps,
-  userId: string,
-  walletAddress: string,
-  req: BacktestRequest,
-): Promise<BacktestView> {
-  const wallet = walletAddress.toLowerCase();
-  const db = deps.db;
+/** The user's tier and limits (the replay applies them); 404 for an unknown user or trader. */
+async function backtestUser(db: Db, userId: string, wallet: string) {
   const user = await db
     .selectFrom('users')
     .select([
@@ -135,6 +129,72 @@ export async function backtestTrader(
     .where('wallet_address', '=', wallet)
     .executeTakeFirst();
   if (!trader) throw notFound('trader');
+  return user;
+}
+
+async function leaderPositionsAt(db: Db, wallet: string, assets: string[], from: Date) {
+  // The leader's position in each traded asset at the window's start, replayed as the engine does
+  // (record-fill.ts): a sale of shares bought before recording began never takes it below zero.
+  const earlier =
+    assets.length === 0
+      ? { rows: [] }
+      : await sql<{ asset_id: string; side: 'BUY' | 'SELL'; size: string; price: string; filled_at: Date }>`
+          SELECT asset_id, side, size, price, filled_at FROM leader_fills
+           WHERE trader_wallet_address = ${wallet} AND filled_at < ${from}
+             AND asset_id = ANY (${assets}::varchar[])
+           ORDER BY asset_id, filled_at, fill_key`.execute(db);
+  const byAsset = new Map<string, SidedFill[]>();
+  for (const r of earlier.rows) {
+    const list = byAsset.get(r.asset_id) ?? [];
+    list.push({ at: r.filled_at, side: r.side, size: dec(r.size), price: dec(r.price) });
+    byAsset.set(r.asset_id, list);
+  }
+  const startPositions = new Map([...byAsset].map(([asset, list]) => [asset, sharesAfter(list)]));
+  return startPositions;
+}
+
+/** Hourly price observations of the traded assets in the window, and their current marks. */
+async function pricesOf(db: Db, assets: string[], from: Date, to: Date) {
+  const observations: PriceObservation[] = [];
+  const tokens = new Map<string, TokenState>();
+  if (assets.length > 0) {
+    const obs = await sql<{ asset_id: string; filled_at: Date; price: string }>`
+      SELECT DISTINCT ON (asset_id, date_trunc('hour', filled_at)) asset_id, filled_at, price
+        FROM leader_fills
+       WHERE asset_id = ANY (${assets}::varchar[]) AND filled_at >= ${from} AND filled_at <= ${to}
+       ORDER BY asset_id, date_trunc('hour', filled_at), filled_at DESC, fill_key DESC`.execute(db);
+    for (const o of obs.rows)
+      observations.push({ at: o.filled_at, assetId: o.asset_id, price: dec(o.price) });
+    observations.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const marks = await sql<{
+      asset_id: string;
+      price: string | null;
+      resolved: boolean;
+      payout: string | null;
+      resolved_at: Date | null;
+    }>`
+      SELECT asset_id, price, resolved, payout, resolved_at FROM token_marks
+       WHERE asset_id = ANY (${assets}::varchar[])`.execute(db);
+    for (const m of marks.rows) {
+      tokens.set(m.asset_id, {
+        resolvedAt: m.resolved ? m.resolved_at : null,
+        payout: m.resolved ? opt(m.payout) : null,
+        mark: m.resolved ? opt(m.payout) : opt(m.price),
+      });
+    }
+  }
+  return { observations, tokens };
+}
+
+export async function backtestTrader(
+  deps: BacktestDeps,
+  userId: string,
+  walletAddress: string,
+  req: BacktestRequest,
+): Promise<BacktestView> {
+  const wallet = walletAddress.toLowerCase();
+  const db = deps.db;
+  const user = await backtestUser(db, userId, wallet);
 
   const { days: _days, startingBalanceUsd: _start, slippageModel: _model, ...requested } = req;
   // Opening copies of the leader's positions belong to following, not to a replay of its fills.
@@ -165,51 +225,8 @@ export async function backtestTrader(
     .orderBy('fill_key')
     .execute();
   const assets = [...new Set(fills.map((f) => f.asset_id))];
-  // The leader's position in each traded asset at the window's start, replayed as the engine does
-  // (record-fill.ts): a sale of shares bought before recording began never takes it below zero.
-  const earlier =
-    assets.length === 0
-      ? { rows: [] }
-      : await sql<{ asset_id: string; side: 'BUY' | 'SELL'; size: string; price: string; filled_at: Date }>`
-          SELECT asset_id, side, size, price, filled_at FROM leader_fills
-           WHERE trader_wallet_address = ${wallet} AND filled_at < ${from}
-             AND asset_id = ANY (${assets}::varchar[])
-           ORDER BY asset_id, filled_at, fill_key`.execute(db);
-  const byAsset = new Map<string, SidedFill[]>();
-  for (const r of earlier.rows) {
-    const list = byAsset.get(r.asset_id) ?? [];
-    list.push({ at: r.filled_at, side: r.side, size: dec(r.size), price: dec(r.price) });
-    byAsset.set(r.asset_id, list);
-  }
-  const startPositions = new Map([...byAsset].map(([asset, list]) => [asset, sharesAfter(list)]));
-  const observations: PriceObservation[] = [];
-  const tokens = new Map<string, TokenState>();
-  if (assets.length > 0) {
-    const obs = await sql<{ asset_id: string; filled_at: Date; price: string }>`
-      SELECT DISTINCT ON (asset_id, date_trunc('hour', filled_at)) asset_id, filled_at, price
-        FROM leader_fills
-       WHERE asset_id = ANY (${assets}::varchar[]) AND filled_at >= ${from} AND filled_at <= ${to}
-       ORDER BY asset_id, date_trunc('hour', filled_at), filled_at DESC, fill_key DESC`.execute(db);
-    for (const o of obs.rows)
-      observations.push({ at: o.filled_at, assetId: o.asset_id, price: dec(o.price) });
-    observations.sort((a, b) => a.at.getTime() - b.at.getTime());
-    const marks = await sql<{
-      asset_id: string;
-      price: string | null;
-      resolved: boolean;
-      payout: string | null;
-      resolved_at: Date | null;
-    }>`
-      SELECT asset_id, price, resolved, payout, resolved_at FROM token_marks
-       WHERE asset_id = ANY (${assets}::varchar[])`.execute(db);
-    for (const m of marks.rows) {
-      tokens.set(m.asset_id, {
-        resolvedAt: m.resolved ? m.resolved_at : null,
-        payout: m.resolved ? opt(m.payout) : null,
-        mark: m.resolved ? opt(m.payout) : opt(m.price),
-      });
-    }
-  }
+  const startPositions = await leaderPositionsAt(db, wallet, assets, from);
+  const { observations, tokens } = await pricesOf(db, assets, from, to);
   const rules = deps.marketRules ? await deps.marketRules(assets) : new Map<string, FillMarketRules>();
 
   const result = replay({

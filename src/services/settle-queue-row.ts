@@ -188,6 +188,24 @@ export async function settleQueueRow(
   }
   const reason: CopyOutcomeReason = answer.kind === 'found' ? 'book_cannot_fill' : 'retries_exhausted';
   const message = `settled by ${actor} as not filled: ${evidence}${operatorEvidence ? `; operator: ${operatorEvidence}` : ''}`;
+  await settleNotFilled(deps, { row, id, token, actor, reason, message, detail });
+  return { queueId: id, verdict, evidence, tradeId: null };
+}
+
+/** Not filled: the row fails (reconciled), its spend is released, its decision and the trail say why. */
+async function settleNotFilled(
+  deps: ExecutorDeps,
+  s: {
+    row: Awaited<ReturnType<typeof claim>>['row'];
+    id: string;
+    token: string;
+    actor: string;
+    reason: CopyOutcomeReason;
+    message: string;
+    detail: Record<string, unknown>;
+  },
+): Promise<void> {
+  const { row, id, token, actor, reason, message, detail } = s;
   await withTransaction(deps.db, async (tx) => {
     const done = await tx
       .updateTable('trade_queue')
@@ -221,5 +239,4 @@ export async function settleQueueRow(
       detail,
     });
   });
-  return { queueId: id, verdict, evidence, tradeId: null };
 }

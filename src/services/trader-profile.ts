@@ -15,12 +15,13 @@
 // What copying the trader delivered here (`copyability`): read from trader_copyability, which the
 // scheduler refreshes (src/analytics/copyability.ts; every formula: docs/analytics.md
 // "Copyability"). `computedAt` says how fresh it is; null (and zero counts) before the first refresh.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Clock } from '../auth/clock.ts';
 import type { Db } from '../db/client.ts';
+import type { TraderCopyabilityTable, TradersTable } from '../db/schema.ts';
 import { Decimal, toWire } from '../domain/money.ts';
 import { notFound } from './app-error.ts';
-import { detectionsOf, type FillDetectionView } from './fill-detection.ts';
+import { detectionsOfFills, type FillDetectionView } from './fill-detection.ts';
 import {
   cursorString,
   cursorTimestamp,
@@ -144,51 +145,56 @@ export async function getTraderProfile(
   fillsPage: PageRequest,
 ): Promise<TraderProfile> {
   const wallet = walletAddress.toLowerCase();
-  const t = await deps.db
-    .selectFrom('traders')
-    .selectAll()
-    .where('wallet_address', '=', wallet)
-    .executeTakeFirst();
-  if (!t) throw notFound('trader');
-
-  const [dailyPnl, recentFills, copyability] = await Promise.all([
+  // Every read at once (one round of queries, not three): a wallet that is no trader costs the
+  // other three a miss on an index, cheaper than making every profile wait for the first.
+  const [t, dailyPnl, recentFills, copyabilityRow] = await Promise.all([
+    deps.db.selectFrom('traders').selectAll().where('wallet_address', '=', wallet).executeTakeFirst(),
     dailySeries(deps, wallet),
     recentLeaderFills(deps.db, wallet, fillsPage),
-    copyabilityOf(deps.db, wallet, t.follower_count),
+    deps.db
+      .selectFrom('trader_copyability')
+      .selectAll()
+      .where('wallet_address', '=', wallet)
+      .executeTakeFirst(),
   ]);
+  if (!t) throw notFound('trader');
   return {
-    stats: {
-      wallet: t.wallet_address,
-      displayName: t.display_name,
-      bio: t.bio,
-      avatarUrl: t.avatar_url,
-      isVerified: t.is_verified,
-      isActive: t.is_active,
-      pnl7d: t.pnl_7d,
-      pnl7dPercent: t.pnl_7d_percent,
-      totalPnl: t.total_pnl,
-      totalPnlPercent: t.total_pnl_percent,
-      totalVolumeUsd: t.total_volume_usd,
-      totalTrades: t.total_trades,
-      winningTrades: t.winning_trades,
-      losingTrades: t.losing_trades,
-      winRate: t.win_rate,
-      avgTradeSizeUsd: t.avg_trade_size_usd,
-      avgHoldingTimeHours: t.avg_holding_time_hours,
-      sharpeRatio: t.sharpe_ratio,
-      maxDrawdown: t.max_drawdown,
-      volatility: t.volatility,
-      followerCount: t.follower_count,
-      totalCopiedVolumeUsd: t.total_copied_volume_usd,
-      rank7d: t.rank_7d,
-      rankAllTime: t.rank_all_time,
-      rankVolume: t.rank_volume,
-      firstTradeAt: t.first_trade_at?.toISOString() ?? null,
-      lastTradeAt: t.last_trade_at?.toISOString() ?? null,
-    },
+    stats: traderStats(t),
     dailyPnl,
     recentFills,
-    copyability,
+    copyability: copyabilityView(copyabilityRow, t.follower_count),
+  };
+}
+
+function traderStats(t: Selectable<TradersTable>): TraderStats {
+  return {
+    wallet: t.wallet_address,
+    displayName: t.display_name,
+    bio: t.bio,
+    avatarUrl: t.avatar_url,
+    isVerified: t.is_verified,
+    isActive: t.is_active,
+    pnl7d: t.pnl_7d,
+    pnl7dPercent: t.pnl_7d_percent,
+    totalPnl: t.total_pnl,
+    totalPnlPercent: t.total_pnl_percent,
+    totalVolumeUsd: t.total_volume_usd,
+    totalTrades: t.total_trades,
+    winningTrades: t.winning_trades,
+    losingTrades: t.losing_trades,
+    winRate: t.win_rate,
+    avgTradeSizeUsd: t.avg_trade_size_usd,
+    avgHoldingTimeHours: t.avg_holding_time_hours,
+    sharpeRatio: t.sharpe_ratio,
+    maxDrawdown: t.max_drawdown,
+    volatility: t.volatility,
+    followerCount: t.follower_count,
+    totalCopiedVolumeUsd: t.total_copied_volume_usd,
+    rank7d: t.rank_7d,
+    rankAllTime: t.rank_all_time,
+    rankVolume: t.rank_volume,
+    firstTradeAt: t.first_trade_at?.toISOString() ?? null,
+    lastTradeAt: t.last_trade_at?.toISOString() ?? null,
   };
 }
 
@@ -283,6 +289,8 @@ async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Pro
       'filled_at',
       'detected_at',
       'copied_with_fill_key',
+      'source',
+      'reorged_at',
       sql<string>`filled_at::text`.as('filled_at_key'),
     ])
     .where('trader_wallet_address', '=', wallet);
@@ -297,10 +305,7 @@ async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Pro
     .orderBy('fill_key', 'desc')
     .limit(page.limit + 1)
     .execute();
-  const detections = await detectionsOf(
-    db,
-    rows.slice(0, page.limit).map((r) => r.fill_key),
-  );
+  const detections = await detectionsOfFills(db, rows.slice(0, page.limit));
   return toPage(
     rows,
     page.limit,
@@ -327,12 +332,10 @@ async function recentLeaderFills(db: Db, wallet: string, page: PageRequest): Pro
 
 const norm = (v: string | null) => (v === null ? null : toWire(new Decimal(v)));
 
-async function copyabilityOf(db: Db, wallet: string, followerCount: number): Promise<CopyabilityView> {
-  const c = await db
-    .selectFrom('trader_copyability')
-    .selectAll()
-    .where('wallet_address', '=', wallet)
-    .executeTakeFirst();
+function copyabilityView(
+  c: Selectable<TraderCopyabilityTable> | undefined,
+  followerCount: number,
+): CopyabilityView {
   return {
     computedAt: c?.computed_at.toISOString() ?? null,
     followerCount,

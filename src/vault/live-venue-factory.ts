@@ -27,7 +27,7 @@ import type { LiveVenueFactory } from '../execution/venue-provider.ts';
 import type { ContractSet } from '../venue/polymarket/contracts.ts';
 import { isSignatureType, SignatureType } from '../venue/polymarket/order-struct.ts';
 import { PolymarketVenue, type PolymarketHosts } from '../venue/polymarket/polymarket-venue.ts';
-import type { TradingRulesCache } from '../venue/polymarket/trading-rules-cache.ts';
+import type { TradingRulesCache } from '../venue/market-cache.ts';
 import { RateLimiter } from '../venue/rate-limits.ts';
 import type { Venue } from '../venue/venue.ts';
 import type { MasterKey } from './master-key.ts';

@@ -4,7 +4,7 @@ import { Decimal } from '../../domain/money.ts';
 import type { AccessTokens } from '../../auth/access-tokens.ts';
 import type { Clock } from '../../auth/clock.ts';
 import type { Db } from '../../db/client.ts';
-import type { FillMarketRules } from '../../ingest/market-rules-cache.ts';
+import type { FillMarketRules } from '../../venue/market-cache.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { AuthDeps } from '../../services/auth-deps.ts';
 import type { SizingSnapshotJobs } from '../../analytics/sizing-snapshot-jobs.ts';

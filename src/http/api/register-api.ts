@@ -18,6 +18,8 @@ import {
 import type { UserEventHub } from '../../events/hub.ts';
 import { AppError } from '../../services/app-error.ts';
 import { authenticate } from '../../services/authenticate.ts';
+import type { PortfolioView } from '../../services/get-portfolio.ts';
+import { UserViewCache, type UserViewCacheOptions } from '../../services/user-view-cache.ts';
 import type { ApiDeps } from './api-deps.ts';
 import { contentSecurityPolicy } from '../content-security-policy.ts';
 import { routeNotFound } from '../not-found.ts';
@@ -52,6 +54,12 @@ export const API_PREFIX = '/api/v1';
 /** Optional parts: the live-event stream exists when the process runs a UserEventHub. */
 export interface ApiExtras {
   events?: EventStreamSettings & { hub: UserEventHub };
+  /** The per-user read cache's TTL and clock (tests freeze the clock to see only invalidations). */
+  viewCache?: UserViewCacheOptions;
+}
+
+interface ReadViewCaches {
+  readonly portfolio: UserViewCache<PortfolioView>;
 }
 
 /** The app decorator under which the composition root hands the API its UserEventHub. */
@@ -67,6 +75,43 @@ export async function registerApi(
   deps: ApiDeps,
   extras: ApiExtras = extrasFromApp(app),
 ): Promise<void> {
+  await registerSecurityPlugins(app, deps);
+  await registerOpenApi(app);
+  const views = readViewCaches(extras);
+  await app.register(
+    async (api) => {
+      api.setValidatorCompiler(validatorCompiler);
+      api.setSerializerCompiler(serializerCompiler);
+      api.setErrorHandler(apiErrorHandler);
+      api.setNotFoundHandler(routeNotFound);
+      api.decorateRequest('auth', null);
+      api.addHook('onRoute', (route) => {
+        route.bodyLimit ??= deps.settings.bodyLimitBytes;
+      });
+      api.addHook(
+        'onRequest',
+        limiter(api, deps.settings.rateLimit.perIp, (req) => `ip:${req.ip}`),
+      );
+      if (views) {
+        // Before the answer leaves: the writer's next read cannot overtake the invalidation.
+        api.addHook('onSend', async (req, _reply, payload) => {
+          invalidateAfterWrite(views, req);
+          return payload;
+        });
+        api.addHook('onClose', async () => views.portfolio.close());
+      }
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      await registerPublicRoutes(api, deps, extras);
+      await api.register(signedInRoutes(deps, views));
+    },
+    { prefix: API_PREFIX },
+  );
+  // The dashboard at / (after the API, so Helmet's headers and the /api routes come first).
+  await registerWebApp(app, deps.settings.webDistDir);
+}
+
+/** Security headers, CORS allow-list, the refresh cookie's parser, the rate limiter's store. */
+async function registerSecurityPlugins(app: FastifyInstance, deps: ApiDeps): Promise<void> {
   await app.register(helmet, {
     global: true,
     contentSecurityPolicy: {
@@ -96,6 +141,9 @@ export async function registerApi(
     global: false,
     ...(deps.redis ? { redis: deps.redis, nameSpace: 'polycopy:rate-limit:' } : {}),
   });
+}
+
+async function registerOpenApi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
@@ -114,78 +162,76 @@ export async function registerApi(
     transformObject: (input) => completeDocument(jsonSchemaTransformObject(input)),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+}
 
-  await app.register(
-    async (api) => {
-      api.setValidatorCompiler(validatorCompiler);
-      api.setSerializerCompiler(serializerCompiler);
-      api.setErrorHandler(apiErrorHandler);
-      api.setNotFoundHandler(routeNotFound);
-      api.decorateRequest('auth', null);
-      api.addHook('onRoute', (route) => {
-        route.bodyLimit ??= deps.settings.bodyLimitBytes;
+/**
+ * The signed-in reads cached per user (src/services/user-view-cache.ts). Only with an event hub:
+ * without one nothing would tell this process that a copy changed a portfolio.
+ */
+function readViewCaches(extras: ApiExtras): ReadViewCaches | undefined {
+  if (!extras.events) return undefined;
+  return { portfolio: new UserViewCache<PortfolioView>(extras.events.hub, extras.viewCache) };
+}
+
+/** A write through this process shows at once: the writer's cached views go when it answers. */
+function invalidateAfterWrite(views: ReadViewCaches, req: FastifyRequest): void {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || !req.auth) return;
+  // An admin's write may change anyone's figures (tier, kill switch, settled rows).
+  if (req.auth.role === 'admin') views.portfolio.clear();
+  else views.portfolio.invalidate(req.auth.userId);
+}
+
+/** Sign-up and sign-in (a tighter per-IP budget), public reads, the live-event stream. */
+async function registerPublicRoutes(api: FastifyInstance, deps: ApiDeps, extras: ApiExtras): Promise<void> {
+  // Sign-up, sign-in and token routes: a tighter per-IP budget against guessing.
+  await api.register(async (pub) => {
+    pub.addHook(
+      'onRequest',
+      limiter(pub, deps.settings.rateLimit.authPerIp, (req) => `auth:${req.ip}`),
+    );
+    await pub.register(authRoutes(deps));
+    await pub.register(identityRoutes(deps));
+  });
+
+  // Public reads (per-IP budget only).
+  await api.register(leaderboardRoutes(deps));
+  await api.register(discoveryRoutes(deps));
+  await api.register(traderSeriesRoutes(deps));
+  await api.register(leaderFillRoutes(deps));
+  await api.register(configRoutes(deps));
+
+  // Live events: authenticated inside (a bearer token, or a one-time ticket for EventSource).
+  if (extras.events) await api.register(eventRoutes(deps, extras.events.hub, extras.events));
+}
+
+/** Everything else needs a signed-in user; the admin routes an admin. */
+function signedInRoutes(deps: ApiDeps, views: ReadViewCaches | undefined) {
+  return async (priv: FastifyInstance) => {
+    priv.addHook('onRequest', async (req: FastifyRequest) => {
+      const token = bearerToken(req);
+      if (!token) throw new AppError('unauthenticated', 'send Authorization: Bearer <access token>');
+      req.auth = await authenticate(deps, token);
+    });
+    priv.addHook(
+      'onRequest',
+      limiter(priv, deps.settings.rateLimit.perUser, (req) => (req.auth ? `user:${req.auth.userId}` : null)),
+    );
+    await priv.register(sessionRoutes(deps));
+    await priv.register(accountSecurityRoutes(deps));
+    await priv.register(credentialRoutes(deps));
+    await priv.register(followRoutes(deps));
+    await priv.register(presetRoutes(deps));
+    await priv.register(backtestRoutes(deps));
+    await priv.register(readRoutes(deps, views?.portfolio));
+    await priv.register(dashboardRoutes(deps));
+    await priv.register(controlRoutes(deps));
+    await priv.register(telegramRoutes(deps));
+    await priv.register(async (admin) => {
+      admin.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
+        if (req.auth?.role !== 'admin') throw new AppError('forbidden', 'admins only');
       });
-      api.addHook(
-        'onRequest',
-        limiter(api, deps.settings.rateLimit.perIp, (req) => `ip:${req.ip}`),
-      );
-
-      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-
-      // Sign-up, sign-in and token routes: a tighter per-IP budget against guessing.
-      await api.register(async (pub) => {
-        pub.addHook(
-          'onRequest',
-          limiter(pub, deps.settings.rateLimit.authPerIp, (req) => `auth:${req.ip}`),
-        );
-        await pub.register(authRoutes(deps));
-        await pub.register(identityRoutes(deps));
-      });
-
-      // Public reads (per-IP budget only).
-      await api.register(leaderboardRoutes(deps));
-      await api.register(discoveryRoutes(deps));
-      await api.register(traderSeriesRoutes(deps));
-      await api.register(leaderFillRoutes(deps));
-      await api.register(configRoutes(deps));
-
-      // Live events: authenticated inside (a bearer token, or a one-time ticket for EventSource).
-      if (extras.events) await api.register(eventRoutes(deps, extras.events.hub, extras.events));
-
-      // Everything else needs a signed-in user.
-      await api.register(async (priv) => {
-        priv.addHook('onRequest', async (req: FastifyRequest) => {
-          const token = bearerToken(req);
-          if (!token) throw new AppError('unauthenticated', 'send Authorization: Bearer <access token>');
-          req.auth = await authenticate(deps, token);
-        });
-        priv.addHook(
-          'onRequest',
-          limiter(priv, deps.settings.rateLimit.perUser, (req) =>
-            req.auth ? `user:${req.auth.userId}` : null,
-          ),
-        );
-        await priv.register(sessionRoutes(deps));
-        await priv.register(accountSecurityRoutes(deps));
-        await priv.register(credentialRoutes(deps));
-        await priv.register(followRoutes(deps));
-        await priv.register(presetRoutes(deps));
-        await priv.register(backtestRoutes(deps));
-        await priv.register(readRoutes(deps));
-        await priv.register(dashboardRoutes(deps));
-        await priv.register(controlRoutes(deps));
-        await priv.register(telegramRoutes(deps));
-        await priv.register(async (admin) => {
-          admin.addHook('onRequest', async (req: FastifyRequest, _reply: FastifyReply) => {
-            if (req.auth?.role !== 'admin') throw new AppError('forbidden', 'admins only');
-          });
-          await admin.register(adminRoutes(deps));
-          await admin.register(jobRoutes(deps));
-        });
-      });
-    },
-    { prefix: API_PREFIX },
-  );
-  // The dashboard at / (after the API, so Helmet's headers and the /api routes come first).
-  await registerWebApp(app, deps.settings.webDistDir);
+      await admin.register(adminRoutes(deps));
+      await admin.register(jobRoutes(deps));
+    });
+  };
 }

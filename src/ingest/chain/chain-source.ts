@@ -8,7 +8,7 @@ import type { Db } from '../../db/client.ts';
 import type { Logger } from '../../observability/logger.ts';
 import type { OrderFilled } from '../../venue/polymarket/exchange-events.ts';
 import type { LeaderFill } from '../leader-fill.ts';
-import type { FillMarketRules } from '../market-rules-cache.ts';
+import type { FillMarketRules } from '../../venue/market-cache.ts';
 import { ChainFeed } from './chain-feed.ts';
 import type { ChainLeg } from './chain-legs.ts';
 

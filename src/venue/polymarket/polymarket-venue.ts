@@ -41,7 +41,7 @@ import { PolymarketMarketStream, type TokenRules } from './market-stream.ts';
 import { fillFee, summariseOrderFills, type FillSummary } from './order-fills.ts';
 import { needsBook, prepareOrder, requestFingerprint, type PreparedOrder } from './order-preparation.ts';
 import { SignatureType, type TypedDataSigner } from './order-struct.ts';
-import { TradingRulesCache, type CachedRules } from './trading-rules-cache.ts';
+import { TradingRulesCache, type CachedRules } from '../market-cache.ts';
 
 export interface PolymarketHosts {
   /** CLOB REST root. */

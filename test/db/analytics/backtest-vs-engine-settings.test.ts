@@ -13,7 +13,7 @@ import { Decimal } from '../../../src/domain/money.ts';
 import { DefaultVenueProvider } from '../../../src/execution/venue-provider.ts';
 import { CopyWorker } from '../../../src/execution/worker.ts';
 import { LeaderFillDetector } from '../../../src/ingest/detector.ts';
-import { MarketRulesCache, type FillMarketRules } from '../../../src/ingest/market-rules-cache.ts';
+import { MarketRulesCache, type FillMarketRules } from '../../../src/venue/market-cache.ts';
 import { mergeSettings, type FollowSettings } from '../../../src/services/follow-settings.ts';
 import { backtestTrader, type BacktestView } from '../../../src/services/run-backtest.ts';
 import { RtdsActivityStream } from '../../../src/venue/polymarket/rtds-stream.ts';

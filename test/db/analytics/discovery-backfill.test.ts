@@ -11,7 +11,7 @@ import { trackingJobs } from '../../../src/analytics/tracking-jobs.ts';
 import { assignOccurrenceIndexes, fillKey } from '../../../src/domain/fill-key.ts';
 import { Decimal } from '../../../src/domain/money.ts';
 import { LeaderFillDetector } from '../../../src/ingest/detector.ts';
-import { MarketRulesCache } from '../../../src/ingest/market-rules-cache.ts';
+import { MarketRulesCache } from '../../../src/venue/market-cache.ts';
 import { startScheduler } from '../../../src/jobs/scheduler-role.ts';
 import { testJobSettings } from '../../support/job-settings.ts';
 import { RtdsActivityStream } from '../../../src/venue/polymarket/rtds-stream.ts';

@@ -15,7 +15,7 @@ import type { QueueRow } from '../../../src/execution/queue-claims.ts';
 import { DefaultVenueProvider } from '../../../src/execution/venue-provider.ts';
 import { CopyWorker, type WorkerOptions } from '../../../src/execution/worker.ts';
 import { LeaderFillDetector, type DetectorOptions } from '../../../src/ingest/detector.ts';
-import { MarketRulesCache } from '../../../src/ingest/market-rules-cache.ts';
+import { MarketRulesCache } from '../../../src/venue/market-cache.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import { PolymarketCredentialVerifier } from '../../../src/services/polymarket-credential-verifier.ts';
 import { startSimulatorServer, type SimulatorServer } from '../../../src/simulator/server/index.ts';

@@ -5,7 +5,7 @@
 // nothing; a leg that arrives after the window is copied on its own, sized on its own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Decimal } from '../../../src/domain/money.ts';
-import { MarketRulesCache } from '../../../src/ingest/market-rules-cache.ts';
+import { MarketRulesCache } from '../../../src/venue/market-cache.ts';
 import { recordLeaderOrder } from '../../../src/ingest/record-fill.ts';
 import type { LeaderFill } from '../../../src/ingest/leader-fill.ts';
 import { useTestDatabase } from '../../support/test-database.ts';

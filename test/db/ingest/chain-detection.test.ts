@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LeaderFillDetector, type DetectorOptions } from '../../../src/ingest/detector.ts';
 import { listDecisions } from '../../../src/services/list-decisions.ts';
-import { MarketRulesCache } from '../../../src/ingest/market-rules-cache.ts';
+import { MarketRulesCache } from '../../../src/venue/market-cache.ts';
 import { contractSet } from '../../../src/venue/polymarket/contracts.ts';
 import { RtdsActivityStream } from '../../../src/venue/polymarket/rtds-stream.ts';
 import { insertRelationship, insertTrader, insertUser } from '../../support/fixtures.ts';

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { Decimal } from '../../../src/domain/money.ts';
 import { LeaderFillDetector, type DetectorOptions } from '../../../src/ingest/detector.ts';
-import type { MarketRulesCache } from '../../../src/ingest/market-rules-cache.ts';
+import type { MarketRulesCache } from '../../../src/venue/market-cache.ts';
 import { createLogger } from '../../../src/observability/logger.ts';
 import type { DataApiClient, DataTrade } from '../../../src/venue/polymarket/data-api-client.ts';
 import { RtdsActivityStream } from '../../../src/venue/polymarket/rtds-stream.ts';

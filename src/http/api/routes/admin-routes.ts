@@ -37,6 +37,7 @@ import {
 } from '../schemas.ts';
 import { UserViewSchema } from '../views.ts';
 import { QueueItemSchema, QueueStatus } from './read-routes.ts';
+import type { RouteApp } from './route-app.ts';
 
 const Tier = z.enum(SUBSCRIPTION_TIERS as ['free', 'basic', 'pro', 'premium']);
 const Role = z.enum(['user', 'admin']);
@@ -110,262 +111,275 @@ const KillSwitchSchema = z
 
 export function adminRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get(
-      '/admin/users',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Users, newest first: search by id, Telegram id, wallet prefix, email or username',
-          security: BearerSecurity,
-          querystring: z.strictObject({
-            q: z
-              .string()
-              .trim()
-              .min(1)
-              .max(100)
-              .optional()
-              .describe(
-                'digits: id or Telegram id; 0x…: wallet prefix; otherwise part of the email or username',
-              ),
-            role: Role.optional(),
-            isActive: z
-              .enum(['true', 'false'])
-              .transform((v) => v === 'true')
-              .optional(),
-            tier: Tier.optional(),
-            ...PageQuery,
-          }),
-          response: { 200: pageOf(AdminUserSchema), ...errors(400, 401, 403) },
-        },
-      },
-      async (req) => listUsers(withPaperStart(deps), req.query),
-    );
-
-    app.get(
-      '/admin/users/:id',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'One user, with counts of their sessions, follows, credentials and pending copies',
-          security: BearerSecurity,
-          params: IdParamSchema,
-          response: { 200: AdminUserDetailSchema, ...errors(400, 401, 403, 404) },
-        },
-      },
-      async (req) => getUser(withPaperStart(deps), req.params.id),
-    );
-
-    app.post(
-      '/admin/users/:id/deactivate',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Deactivate a user: signed out everywhere, sign-in refused, queued copies skipped',
-          description: `A reason is required (kept in the audit trail). You cannot deactivate yourself (409). ${STEP_UP}`,
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          params: IdParamSchema,
-          body: z.strictObject({ reason: Reason }),
-          response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 409, 423) },
-        },
-      },
-      async (req) => setUserActive(withPaperStart(deps), actorOf(req), req.params.id, false, req.body.reason),
-    );
-
-    app.post(
-      '/admin/users/:id/activate',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Activate a user again (they sign in anew; follows stay as they were)',
-          description: STEP_UP,
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          params: IdParamSchema,
-          body: z.strictObject({ reason: Reason.optional() }).nullish(),
-          response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 423) },
-        },
-      },
-      async (req) =>
-        setUserActive(withPaperStart(deps), actorOf(req), req.params.id, true, req.body?.reason ?? null),
-    );
-
-    app.patch(
-      '/admin/users/:id/role',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Make a user an admin, or an admin a user',
-          description: `You cannot remove your own admin role (409). ${STEP_UP}`,
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          params: IdParamSchema,
-          body: z.strictObject({ role: Role }),
-          response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 409, 423) },
-        },
-      },
-      async (req) => setUserRole(withPaperStart(deps), actorOf(req), req.params.id, req.body.role),
-    );
-
-    app.patch(
-      '/admin/users/:id/tier',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: "Change a user's subscription tier; their limits are set to the tier's",
-          description: STEP_UP,
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          params: IdParamSchema,
-          body: z.strictObject({ tier: Tier }),
-          response: { 200: UserViewSchema, ...errors(400, 401, 403, 404, 423) },
-        },
-      },
-      async (req) => setUserTier(withPaperStart(deps), actorOf(req), req.params.id, req.body.tier),
-    );
-
-    app.get(
-      '/admin/kill-switch',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'The global kill switch',
-          security: BearerSecurity,
-          response: { 200: KillSwitchSchema, ...errors(401, 403) },
-        },
-      },
-      async () => getKillSwitch(deps),
-    );
-
-    app.post(
-      '/admin/kill-switch',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Turn the global kill switch on or off',
-          description:
-            'On: every worker skips every queued order (reason kill_switch) until it is turned off; ' +
-            `detection keeps recording leader fills. A reason is required to turn it on. ${STEP_UP}`,
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          body: z.strictObject({
-            enabled: z.boolean(),
-            reason: z.string().trim().max(500).nullable().optional(),
-          }),
-          response: { 200: KillSwitchSchema, ...errors(400, 401, 403, 423) },
-        },
-      },
-      async (req) => adminSetKillSwitch(deps, actorOf(req), req.body),
-    );
-
-    app.get(
-      '/admin/queue',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: "Every user's queue rows, newest first, filtered by status, user and trader",
-          security: BearerSecurity,
-          querystring: z.strictObject({
-            status: QueueStatus.optional(),
-            userId: UserIdFilter.optional(),
-            traderWallet: WalletSchema.optional(),
-            ...PageQuery,
-          }),
-          response: { 200: pageOf(AdminQueueItemSchema), ...errors(400, 401, 403) },
-        },
-      },
-      async (req) => listQueueAdmin(deps, req.query),
-    );
-
-    app.get(
-      '/admin/queue/:id',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'One queue row',
-          security: BearerSecurity,
-          params: IdParamSchema,
-          response: { 200: AdminQueueItemSchema, ...errors(400, 401, 403, 404) },
-        },
-      },
-      async (req) => getQueueRow(deps, req.params.id),
-    );
-
-    app.post(
-      '/admin/queue/:id/cancel',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Cancel a pending row; its decision becomes skipped (cancelled_by_admin)',
-          description:
-            'Only pending rows without a persisted order (signedAt null): a row whose order may already ' +
-            `be at the venue must be looked up by a worker, so it is refused (409). ${STEP_UP}`,
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          params: IdParamSchema,
-          body: z.strictObject({ reason: Reason }),
-          response: { 200: AdminQueueItemSchema, ...errors(400, 401, 403, 404, 409, 423) },
-        },
-      },
-      async (req) => cancelQueueRow(deps, actorOf(req), req.params.id, req.body.reason),
-    );
-
-    app.post(
-      '/admin/queue/:id/requeue',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'Put a failed row back in the queue (retries from zero, order identity kept)',
-          description:
-            'The persisted order (signedAt, limit, size) is kept, so the next attempt first looks the ' +
-            'order up at the venue and never places a second one. Refused (409) unless the row failed, ' +
-            `and when it is past expiresAt. ${STEP_UP}`,
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          params: IdParamSchema,
-          body: z.strictObject({}).nullish(),
-          response: { 200: AdminQueueItemSchema, ...errors(400, 401, 403, 404, 409, 423) },
-        },
-      },
-      async (req) => requeueQueueRow(deps, actorOf(req), req.params.id),
-    );
-
-    app.get(
-      '/admin/audit',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: 'The admin audit trail, newest first',
-          security: BearerSecurity,
-          querystring: z.strictObject({
-            action: z.enum(AUDIT_ACTIONS).optional(),
-            targetUserId: UserIdFilter.optional(),
-            actorUserId: UserIdFilter.optional(),
-            ...PageQuery,
-          }),
-          response: { 200: pageOf(AdminAuditSchema), ...errors(400, 401, 403) },
-        },
-      },
-      async (req) => listAdminAudit(deps, req.query),
-    );
-
-    app.get(
-      '/admin/monitoring/:query',
-      {
-        schema: {
-          tags: ['admin'],
-          summary: "The seed's monitoring queries: table sizes, index usage, slowest statements",
-          description:
-            'slow-queries needs pg_stat_statements installed and preloaded (503 monitoring_unavailable otherwise).',
-          security: BearerSecurity,
-          params: z.strictObject({ query: z.enum(MONITORING_QUERIES) }),
-          response: {
-            200: z.object({ rows: z.array(z.record(z.string(), z.string().nullable())) }),
-            ...errors(400, 401, 403, 503),
-          },
-        },
-      },
-      async (req) => ({ rows: await runMonitoringQuery(deps, req.params.query) }),
-    );
+    usersAndDeactivationRoutes(app, deps);
+    activationRoleTierRoutes(app, deps);
+    killSwitchAndQueueRoutes(app, deps);
+    requeueAuditMonitoringRoutes(app, deps);
   };
+}
+
+function usersAndDeactivationRoutes(app: RouteApp, deps: ApiDeps): void {
+  app.get(
+    '/admin/users',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Users, newest first: search by id, Telegram id, wallet prefix, email or username',
+        security: BearerSecurity,
+        querystring: z.strictObject({
+          q: z
+            .string()
+            .trim()
+            .min(1)
+            .max(100)
+            .optional()
+            .describe(
+              'digits: id or Telegram id; 0x…: wallet prefix; otherwise part of the email or username',
+            ),
+          role: Role.optional(),
+          isActive: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .optional(),
+          tier: Tier.optional(),
+          ...PageQuery,
+        }),
+        response: { 200: pageOf(AdminUserSchema), ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => listUsers(withPaperStart(deps), req.query),
+  );
+
+  app.get(
+    '/admin/users/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'One user, with counts of their sessions, follows, credentials and pending copies',
+        security: BearerSecurity,
+        params: IdParamSchema,
+        response: { 200: AdminUserDetailSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => getUser(withPaperStart(deps), req.params.id),
+  );
+
+  app.post(
+    '/admin/users/:id/deactivate',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Deactivate a user: signed out everywhere, sign-in refused, queued copies skipped',
+        description: `A reason is required (kept in the audit trail). You cannot deactivate yourself (409). ${STEP_UP}`,
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        params: IdParamSchema,
+        body: z.strictObject({ reason: Reason }),
+        response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 409, 423) },
+      },
+    },
+    async (req) => setUserActive(withPaperStart(deps), actorOf(req), req.params.id, false, req.body.reason),
+  );
+}
+
+function activationRoleTierRoutes(app: RouteApp, deps: ApiDeps): void {
+  app.post(
+    '/admin/users/:id/activate',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Activate a user again (they sign in anew; follows stay as they were)',
+        description: STEP_UP,
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        params: IdParamSchema,
+        body: z.strictObject({ reason: Reason.optional() }).nullish(),
+        response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 423) },
+      },
+    },
+    async (req) =>
+      setUserActive(withPaperStart(deps), actorOf(req), req.params.id, true, req.body?.reason ?? null),
+  );
+
+  app.patch(
+    '/admin/users/:id/role',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Make a user an admin, or an admin a user',
+        description: `You cannot remove your own admin role (409). ${STEP_UP}`,
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        params: IdParamSchema,
+        body: z.strictObject({ role: Role }),
+        response: { 200: AdminUserSchema, ...errors(400, 401, 403, 404, 409, 423) },
+      },
+    },
+    async (req) => setUserRole(withPaperStart(deps), actorOf(req), req.params.id, req.body.role),
+  );
+
+  app.patch(
+    '/admin/users/:id/tier',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Change a user's subscription tier; their limits are set to the tier's",
+        description: STEP_UP,
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        params: IdParamSchema,
+        body: z.strictObject({ tier: Tier }),
+        response: { 200: UserViewSchema, ...errors(400, 401, 403, 404, 423) },
+      },
+    },
+    async (req) => setUserTier(withPaperStart(deps), actorOf(req), req.params.id, req.body.tier),
+  );
+
+  app.get(
+    '/admin/kill-switch',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'The global kill switch',
+        security: BearerSecurity,
+        response: { 200: KillSwitchSchema, ...errors(401, 403) },
+      },
+    },
+    async () => getKillSwitch(deps),
+  );
+}
+
+function killSwitchAndQueueRoutes(app: RouteApp, deps: ApiDeps): void {
+  app.post(
+    '/admin/kill-switch',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Turn the global kill switch on or off',
+        description:
+          'On: every worker skips every queued order (reason kill_switch) until it is turned off; ' +
+          `detection keeps recording leader fills. A reason is required to turn it on. ${STEP_UP}`,
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        body: z.strictObject({
+          enabled: z.boolean(),
+          reason: z.string().trim().max(500).nullable().optional(),
+        }),
+        response: { 200: KillSwitchSchema, ...errors(400, 401, 403, 423) },
+      },
+    },
+    async (req) => adminSetKillSwitch(deps, actorOf(req), req.body),
+  );
+
+  app.get(
+    '/admin/queue',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "Every user's queue rows, newest first, filtered by status, user and trader",
+        security: BearerSecurity,
+        querystring: z.strictObject({
+          status: QueueStatus.optional(),
+          userId: UserIdFilter.optional(),
+          traderWallet: WalletSchema.optional(),
+          ...PageQuery,
+        }),
+        response: { 200: pageOf(AdminQueueItemSchema), ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => listQueueAdmin(deps, req.query),
+  );
+
+  app.get(
+    '/admin/queue/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'One queue row',
+        security: BearerSecurity,
+        params: IdParamSchema,
+        response: { 200: AdminQueueItemSchema, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (req) => getQueueRow(deps, req.params.id),
+  );
+
+  app.post(
+    '/admin/queue/:id/cancel',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Cancel a pending row; its decision becomes skipped (cancelled_by_admin)',
+        description:
+          'Only pending rows without a persisted order (signedAt null): a row whose order may already ' +
+          `be at the venue must be looked up by a worker, so it is refused (409). ${STEP_UP}`,
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        params: IdParamSchema,
+        body: z.strictObject({ reason: Reason }),
+        response: { 200: AdminQueueItemSchema, ...errors(400, 401, 403, 404, 409, 423) },
+      },
+    },
+    async (req) => cancelQueueRow(deps, actorOf(req), req.params.id, req.body.reason),
+  );
+}
+
+function requeueAuditMonitoringRoutes(app: RouteApp, deps: ApiDeps): void {
+  app.post(
+    '/admin/queue/:id/requeue',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Put a failed row back in the queue (retries from zero, order identity kept)',
+        description:
+          'The persisted order (signedAt, limit, size) is kept, so the next attempt first looks the ' +
+          'order up at the venue and never places a second one. Refused (409) unless the row failed, ' +
+          `and when it is past expiresAt. ${STEP_UP}`,
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        params: IdParamSchema,
+        body: z.strictObject({}).nullish(),
+        response: { 200: AdminQueueItemSchema, ...errors(400, 401, 403, 404, 409, 423) },
+      },
+    },
+    async (req) => requeueQueueRow(deps, actorOf(req), req.params.id),
+  );
+
+  app.get(
+    '/admin/audit',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'The admin audit trail, newest first',
+        security: BearerSecurity,
+        querystring: z.strictObject({
+          action: z.enum(AUDIT_ACTIONS).optional(),
+          targetUserId: UserIdFilter.optional(),
+          actorUserId: UserIdFilter.optional(),
+          ...PageQuery,
+        }),
+        response: { 200: pageOf(AdminAuditSchema), ...errors(400, 401, 403) },
+      },
+    },
+    async (req) => listAdminAudit(deps, req.query),
+  );
+
+  app.get(
+    '/admin/monitoring/:query',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "The seed's monitoring queries: table sizes, index usage, slowest statements",
+        description:
+          'slow-queries needs pg_stat_statements installed and preloaded (503 monitoring_unavailable otherwise).',
+        security: BearerSecurity,
+        params: z.strictObject({ query: z.enum(MONITORING_QUERIES) }),
+        response: {
+          200: z.object({ rows: z.array(z.record(z.string(), z.string().nullable())) }),
+          ...errors(400, 401, 403, 503),
+        },
+      },
+    },
+    async (req) => ({ rows: await runMonitoringQuery(deps, req.params.query) }),
+  );
 }

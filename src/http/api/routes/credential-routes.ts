@@ -15,11 +15,12 @@ import {
   decimalString,
   errors,
   IdParamSchema,
-  PageQuery,
   pageOf,
+  PageQuery,
   TotpHeaderSchema,
   WalletSchema,
 } from '../schemas.ts';
+import type { RouteApp } from './route-app.ts';
 
 const AuditEntrySchema = z
   .object({
@@ -94,140 +95,150 @@ const AddBody = z
 
 export function credentialRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   return async (app) => {
-    app.post(
-      '/credentials',
-      {
-        schema: {
-          tags: ['credentials'],
-          summary: 'Store Polymarket API credentials (verified with Polymarket first, encrypted at rest)',
-          description: 'With two-factor authentication on, send a fresh code in the x-totp header.',
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          body: AddBody,
-          response: { 201: CredentialSchema, ...errors(400, 401, 409, 422, 423, 503) },
-        },
-      },
-      async (req, reply) =>
-        reply
-          .code(201)
-          .send(
-            await addCredential(
-              deps,
-              requireAuth(req).userId,
-              req.body,
-              requestMeta(req),
-              req.headers[TOTP_HEADER],
-            ),
-          ),
-    );
-
-    app.get(
-      '/credentials',
-      {
-        schema: {
-          tags: ['credentials'],
-          summary: "The user's stored credentials (masked)",
-          security: BearerSecurity,
-          response: { 200: z.object({ credentials: z.array(CredentialSchema) }), ...errors(401) },
-        },
-      },
-      async (req) => ({ credentials: await listCredentials(deps, requireAuth(req).userId) }),
-    );
-
-    app.get(
-      '/credentials/audit',
-      {
-        schema: {
-          tags: ['credentials'],
-          summary: 'The audit trail of your credentials: added, rejected, used, changed, revoked',
-          description:
-            'Newest first. Each order sent with a key is a `use` (filter with action=use, or leave uses ' +
-            'out by asking for the other actions one at a time); credentialId narrows it to one key.',
-          security: BearerSecurity,
-          querystring: z.strictObject({
-            credentialId: z
-              .string()
-              .regex(/^[1-9]\d{0,17}$/, 'must be a numeric id')
-              .optional(),
-            action: AuditEntrySchema.shape.action.optional(),
-            ...PageQuery,
-          }),
-          response: { 200: pageOf(AuditEntrySchema), ...errors(400, 401) },
-        },
-      },
-      async (req) => listCredentialAudit(deps, requireAuth(req).userId, req.query),
-    );
-
-    app.get(
-      '/credentials/:id',
-      {
-        schema: {
-          tags: ['credentials'],
-          summary: 'One stored credential (masked)',
-          security: BearerSecurity,
-          params: IdParamSchema,
-          response: { 200: CredentialSchema, ...errors(400, 401, 404) },
-        },
-      },
-      async (req) => getCredential(deps, requireAuth(req).userId, req.params.id),
-    );
-
-    app.patch(
-      '/credentials/:id',
-      {
-        schema: {
-          tags: ['credentials'],
-          summary: 'Change the name, the daily spend limit, or make it the primary key',
-          description:
-            'With two-factor authentication on, send a fresh code in the x-totp header (every change, ' +
-            'raising the daily spend limit included). The code is spent only if the change is made.',
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          params: IdParamSchema,
-          body: z
-            .strictObject({
-              keyName: z.string().trim().min(1).max(100).nullable().optional(),
-              dailySpendLimitUsd: SpendLimit.optional(),
-              isPrimary: z.literal(true).optional(),
-            })
-            .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
-          response: { 200: CredentialSchema, ...errors(400, 401, 404, 409, 423) },
-        },
-      },
-      async (req) =>
-        updateCredential(
-          deps,
-          requireAuth(req).userId,
-          req.params.id,
-          req.body,
-          requestMeta(req),
-          req.headers[TOTP_HEADER],
-        ),
-    );
-
-    app.post(
-      '/credentials/:id/revoke',
-      {
-        schema: {
-          tags: ['credentials'],
-          summary: 'Revoke a credential; it is never used again',
-          description: 'With two-factor authentication on, send a fresh code in the x-totp header.',
-          security: BearerSecurity,
-          headers: TotpHeaderSchema,
-          params: IdParamSchema,
-          body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).nullish(),
-          response: { 200: CredentialSchema, ...errors(400, 401, 404, 409, 423) },
-        },
-      },
-      async (req) =>
-        revokeCredential(
-          deps,
-          requireAuth(req).userId,
-          req.params.id,
-          req.body?.reason ?? 'revoked by user',
-          requestMeta(req),
-          req.headers[TOTP_HEADER],
-        ),
-    );
+    credentialCreateListRoutes(app, deps);
+    credentialAuditRoutes(app, deps);
+    credentialChangeRoutes(app, deps);
   };
+}
+
+function credentialCreateListRoutes(app: RouteApp, deps: ApiDeps): void {
+  app.post(
+    '/credentials',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'Store Polymarket API credentials (verified with Polymarket first, encrypted at rest)',
+        description: 'With two-factor authentication on, send a fresh code in the x-totp header.',
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        body: AddBody,
+        response: { 201: CredentialSchema, ...errors(400, 401, 409, 422, 423, 503) },
+      },
+    },
+    async (req, reply) =>
+      reply
+        .code(201)
+        .send(
+          await addCredential(
+            deps,
+            requireAuth(req).userId,
+            req.body,
+            requestMeta(req),
+            req.headers[TOTP_HEADER],
+          ),
+        ),
+  );
+
+  app.get(
+    '/credentials',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: "The user's stored credentials (masked)",
+        security: BearerSecurity,
+        response: { 200: z.object({ credentials: z.array(CredentialSchema) }), ...errors(401) },
+      },
+    },
+    async (req) => ({ credentials: await listCredentials(deps, requireAuth(req).userId) }),
+  );
+
+  app.get(
+    '/credentials/:id',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'One stored credential (masked)',
+        security: BearerSecurity,
+        params: IdParamSchema,
+        response: { 200: CredentialSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (req) => getCredential(deps, requireAuth(req).userId, req.params.id),
+  );
+}
+
+function credentialAuditRoutes(app: RouteApp, deps: ApiDeps): void {
+  app.get(
+    '/credentials/audit',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'The audit trail of your credentials: added, rejected, used, changed, revoked',
+        description:
+          'Newest first. Each order sent with a key is a `use` (filter with action=use, or leave uses ' +
+          'out by asking for the other actions one at a time); credentialId narrows it to one key.',
+        security: BearerSecurity,
+        querystring: z.strictObject({
+          credentialId: z
+            .string()
+            .regex(/^[1-9]\d{0,17}$/, 'must be a numeric id')
+            .optional(),
+          action: AuditEntrySchema.shape.action.optional(),
+          ...PageQuery,
+        }),
+        response: { 200: pageOf(AuditEntrySchema), ...errors(400, 401) },
+      },
+    },
+    async (req) => listCredentialAudit(deps, requireAuth(req).userId, req.query),
+  );
+}
+
+function credentialChangeRoutes(app: RouteApp, deps: ApiDeps): void {
+  app.patch(
+    '/credentials/:id',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'Change the name, the daily spend limit, or make it the primary key',
+        description:
+          'With two-factor authentication on, send a fresh code in the x-totp header (every change, ' +
+          'raising the daily spend limit included). The code is spent only if the change is made.',
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        params: IdParamSchema,
+        body: z
+          .strictObject({
+            keyName: z.string().trim().min(1).max(100).nullable().optional(),
+            dailySpendLimitUsd: SpendLimit.optional(),
+            isPrimary: z.literal(true).optional(),
+          })
+          .refine((b) => Object.keys(b).length > 0, 'nothing to change'),
+        response: { 200: CredentialSchema, ...errors(400, 401, 404, 409, 423) },
+      },
+    },
+    async (req) =>
+      updateCredential(
+        deps,
+        requireAuth(req).userId,
+        req.params.id,
+        req.body,
+        requestMeta(req),
+        req.headers[TOTP_HEADER],
+      ),
+  );
+
+  app.post(
+    '/credentials/:id/revoke',
+    {
+      schema: {
+        tags: ['credentials'],
+        summary: 'Revoke a credential; it is never used again',
+        description: 'With two-factor authentication on, send a fresh code in the x-totp header.',
+        security: BearerSecurity,
+        headers: TotpHeaderSchema,
+        params: IdParamSchema,
+        body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).nullish(),
+        response: { 200: CredentialSchema, ...errors(400, 401, 404, 409, 423) },
+      },
+    },
+    async (req) =>
+      revokeCredential(
+        deps,
+        requireAuth(req).userId,
+        req.params.id,
+        req.body?.reason ?? 'revoked by user',
+        requestMeta(req),
+        req.headers[TOTP_HEADER],
+      ),
+  );
 }

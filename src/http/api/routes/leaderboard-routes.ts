@@ -200,6 +200,35 @@ const TraderProfileSchema = z
   })
   .meta({ id: 'TraderProfile' });
 
+/** The leaderboard's filters, sort and page. */
+const LeaderboardQuery = z.strictObject({
+  sort: z
+    .enum(LEADERBOARD_SORTS)
+    .default('pnl_7d')
+    .describe("pnl: the window's P&L; pnl_7d and total_pnl whatever the window"),
+  window: z
+    .enum(LEADERBOARD_WINDOWS)
+    .default('7d')
+    .describe('the P&L window: 7, 30 or 90 days, or all time (`pnl` in each entry; sort=pnl)'),
+  category: z
+    .enum(MARKET_CATEGORIES)
+    .optional()
+    .describe(
+      "only traders with at least a fifth of their volume in markets of this category (from the markets' tags)",
+    ),
+  minTrades: z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a non-negative integer')
+    .transform(Number)
+    .optional()
+    .describe('at least this many trades'),
+  minVolume: decimalString({ scale: 2, min: '0', max: '99999999999999.99', example: '1000' })
+    .optional()
+    .describe('at least this volume (USD)'),
+  q: z.string().trim().min(1).max(64).optional().describe('wallet prefix (0x…) or part of the name'),
+  ...PageQuery,
+});
+
 export function leaderboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
   const ttlMs = deps.settings.leaderboardCacheTtlMs ?? LEADERBOARD_CACHE_TTL_MS;
   const cache: ResponseCache = deps.redis
@@ -222,39 +251,7 @@ export function leaderboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           description:
             'Largest first (traders without a Sharpe ratio last), ties by wallet ascending. Served from a ' +
             '60-second cache: send If-None-Match with the ETag to get 304 when unchanged.',
-          querystring: z.strictObject({
-            sort: z
-              .enum(LEADERBOARD_SORTS)
-              .default('pnl_7d')
-              .describe("pnl: the window's P&L; pnl_7d and total_pnl whatever the window"),
-            window: z
-              .enum(LEADERBOARD_WINDOWS)
-              .default('7d')
-              .describe('the P&L window: 7, 30 or 90 days, or all time (`pnl` in each entry; sort=pnl)'),
-            category: z
-              .enum(MARKET_CATEGORIES)
-              .optional()
-              .describe(
-                "only traders with at least a fifth of their volume in markets of this category (from the markets' tags)",
-              ),
-            minTrades: z
-              .string()
-              .regex(/^\d{1,9}$/, 'must be a non-negative integer')
-              .transform(Number)
-              .optional()
-              .describe('at least this many trades'),
-            minVolume: decimalString({ scale: 2, min: '0', max: '99999999999999.99', example: '1000' })
-              .optional()
-              .describe('at least this volume (USD)'),
-            q: z
-              .string()
-              .trim()
-              .min(1)
-              .max(64)
-              .optional()
-              .describe('wallet prefix (0x…) or part of the name'),
-            ...PageQuery,
-          }),
+          querystring: LeaderboardQuery,
           response: { 200: LeaderboardSchema, 304: z.null().describe('not modified'), ...errors(400) },
         },
       },

@@ -3,7 +3,8 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { getPortfolio } from '../../../services/get-portfolio.ts';
+import { getPortfolio, type PortfolioView } from '../../../services/get-portfolio.ts';
+import type { UserViewCache } from '../../../services/user-view-cache.ts';
 import { copyTradesCsv, listCopyTrades } from '../../../services/list-copy-trades.ts';
 import { listDecisions } from '../../../services/list-decisions.ts';
 import { listPositions, positionsCsv } from '../../../services/list-positions.ts';
@@ -12,6 +13,7 @@ import { paperStartingBalance, type ApiDeps } from '../api-deps.ts';
 import { FillDetectionSchema, FillKeySchema } from '../fill-detection-schema.ts';
 import { requireAuth } from '../request-auth.ts';
 import { BearerSecurity, errors, Money, PageQuery, pageOf, WalletSchema } from '../schemas.ts';
+import type { RouteApp } from './route-app.ts';
 
 const ConditionId = z
   .string()
@@ -221,126 +223,141 @@ function sendCsv(reply: FastifyReply, name: string, nextCursor: string | null, b
   return reply.type('text/csv; charset=utf-8').send(body as never);
 }
 
-export function readRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
+/** @param portfolioCache per-user cache of /portfolio, kept correct by events (user-view-cache.ts) */
+export function readRoutes(
+  deps: ApiDeps,
+  portfolioCache?: UserViewCache<PortfolioView>,
+): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get(
-      '/portfolio',
-      {
-        schema: {
-          tags: ['portfolio'],
-          summary: 'Your portfolio figures (v_user_portfolio)',
-          security: BearerSecurity,
-          querystring: z.strictObject({}),
-          response: { 200: PortfolioSchema, ...errors(400, 401, 404) },
-        },
-      },
-      async (req) =>
-        getPortfolio(
-          { db: deps.db, paperStartingBalanceUsd: paperStartingBalance(deps) },
-          requireAuth(req).userId,
-        ),
-    );
-
-    app.get(
-      '/positions',
-      {
-        schema: {
-          tags: ['portfolio'],
-          summary: 'Your copy lots, open and closed; format=csv for a CSV page',
-          description:
-            'Newest entry first. With format=csv the page is text/csv (header row, RFC 4180 quoting) and ' +
-            'the next page cursor is in the x-next-cursor header.',
-          security: BearerSecurity,
-          querystring: z.strictObject({
-            status: z
-              .enum(['open', 'closed', 'dust'])
-              .optional()
-              .describe(
-                'open: open lots that are not dust; dust: open lots of dust positions; all when absent',
-              ),
-            traderWallet: WalletSchema.optional(),
-            market: ConditionId.optional(),
-            format: z.enum(['json', 'csv']).default('json'),
-            ...PageQuery,
-          }),
-          response: {
-            200: jsonOrCsv(pageOf(PositionSchema), 'id,status,trader_wallet,...'),
-            ...errors(400, 401),
-          },
-        },
-      },
-      async (req, reply) => {
-        const page = await listPositions(deps, requireAuth(req).userId, req.query);
-        if (req.query.format === 'csv')
-          return sendCsv(reply, 'positions.csv', page.nextCursor, positionsCsv(page.items));
-        return page;
-      },
-    );
-
-    app.get(
-      '/copy-trades',
-      {
-        schema: {
-          tags: ['portfolio'],
-          summary:
-            'Your executed copies, newest first, with how each was executed; format=csv for a CSV page',
-          description:
-            'With format=csv the page is text/csv (header row, RFC 4180 quoting, formula-like text prefixed ' +
-            "with ') and the next page cursor is in the x-next-cursor header.",
-          security: BearerSecurity,
-          querystring: z.strictObject({
-            traderWallet: WalletSchema.optional(),
-            format: z.enum(['json', 'csv']).default('json'),
-            ...PageQuery,
-          }),
-          response: {
-            200: jsonOrCsv(pageOf(CopyTradeSchema), 'id,executed_at,status,trader_wallet,...'),
-            ...errors(400, 401),
-          },
-        },
-      },
-      async (req, reply) => {
-        const page = await listCopyTrades(deps, requireAuth(req).userId, req.query);
-        if (req.query.format === 'csv')
-          return sendCsv(reply, 'copy-history.csv', page.nextCursor, copyTradesCsv(page.items));
-        return page;
-      },
-    );
-
-    app.get(
-      '/decisions',
-      {
-        schema: {
-          tags: ['portfolio'],
-          summary: "What happened to your copy of each leader fill, with the reason when it wasn't copied",
-          security: BearerSecurity,
-          querystring: z.strictObject({
-            outcome: DecisionOutcome.optional(),
-            traderWallet: WalletSchema.optional(),
-            fillKey: FillKeySchema.optional().describe(
-              'only the decision about this leader fill; a leg copied together with the other legs of ' +
-                "its order answers with the order's decision (its fill is the order's first leg)",
-            ),
-            ...PageQuery,
-          }),
-          response: { 200: pageOf(DecisionSchema), ...errors(400, 401) },
-        },
-      },
-      async (req) => listDecisions(deps, requireAuth(req).userId, req.query),
-    );
-
-    app.get(
-      '/queue',
-      {
-        schema: {
-          tags: ['portfolio'],
-          summary: 'Your execution queue: pending, processing and finished copies, newest first',
-          security: BearerSecurity,
-          querystring: z.strictObject({ status: QueueStatus.optional(), ...PageQuery }),
-          response: { 200: pageOf(QueueItemSchema), ...errors(400, 401) },
-        },
-      },
-      async (req) => listQueue(deps, requireAuth(req).userId, req.query),
-    );
+    portfolioAndPositionRoutes(app, deps, portfolioCache);
+    historyRoutes(app, deps);
   };
+}
+
+function portfolioAndPositionRoutes(
+  app: RouteApp,
+  deps: ApiDeps,
+  portfolioCache?: UserViewCache<PortfolioView>,
+): void {
+  app.get(
+    '/portfolio',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Your portfolio figures (v_user_portfolio)',
+        security: BearerSecurity,
+        querystring: z.strictObject({}),
+        response: { 200: PortfolioSchema, ...errors(400, 401, 404) },
+      },
+    },
+    async (req) => {
+      const userId = requireAuth(req).userId;
+      const read = () =>
+        getPortfolio({ db: deps.db, paperStartingBalanceUsd: paperStartingBalance(deps) }, userId);
+      return portfolioCache ? portfolioCache.get(userId, read) : read();
+    },
+  );
+
+  app.get(
+    '/positions',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Your copy lots, open and closed; format=csv for a CSV page',
+        description:
+          'Newest entry first. With format=csv the page is text/csv (header row, RFC 4180 quoting) and ' +
+          'the next page cursor is in the x-next-cursor header.',
+        security: BearerSecurity,
+        querystring: z.strictObject({
+          status: z
+            .enum(['open', 'closed', 'dust'])
+            .optional()
+            .describe(
+              'open: open lots that are not dust; dust: open lots of dust positions; all when absent',
+            ),
+          traderWallet: WalletSchema.optional(),
+          market: ConditionId.optional(),
+          format: z.enum(['json', 'csv']).default('json'),
+          ...PageQuery,
+        }),
+        response: {
+          200: jsonOrCsv(pageOf(PositionSchema), 'id,status,trader_wallet,...'),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (req, reply) => {
+      const page = await listPositions(deps, requireAuth(req).userId, req.query);
+      if (req.query.format === 'csv')
+        return sendCsv(reply, 'positions.csv', page.nextCursor, positionsCsv(page.items));
+      return page;
+    },
+  );
+}
+
+function historyRoutes(app: RouteApp, deps: ApiDeps): void {
+  app.get(
+    '/copy-trades',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Your executed copies, newest first, with how each was executed; format=csv for a CSV page',
+        description:
+          'With format=csv the page is text/csv (header row, RFC 4180 quoting, formula-like text prefixed ' +
+          "with ') and the next page cursor is in the x-next-cursor header.",
+        security: BearerSecurity,
+        querystring: z.strictObject({
+          traderWallet: WalletSchema.optional(),
+          format: z.enum(['json', 'csv']).default('json'),
+          ...PageQuery,
+        }),
+        response: {
+          200: jsonOrCsv(pageOf(CopyTradeSchema), 'id,executed_at,status,trader_wallet,...'),
+          ...errors(400, 401),
+        },
+      },
+    },
+    async (req, reply) => {
+      const page = await listCopyTrades(deps, requireAuth(req).userId, req.query);
+      if (req.query.format === 'csv')
+        return sendCsv(reply, 'copy-history.csv', page.nextCursor, copyTradesCsv(page.items));
+      return page;
+    },
+  );
+
+  app.get(
+    '/decisions',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: "What happened to your copy of each leader fill, with the reason when it wasn't copied",
+        security: BearerSecurity,
+        querystring: z.strictObject({
+          outcome: DecisionOutcome.optional(),
+          traderWallet: WalletSchema.optional(),
+          fillKey: FillKeySchema.optional().describe(
+            'only the decision about this leader fill; a leg copied together with the other legs of ' +
+              "its order answers with the order's decision (its fill is the order's first leg)",
+          ),
+          ...PageQuery,
+        }),
+        response: { 200: pageOf(DecisionSchema), ...errors(400, 401) },
+      },
+    },
+    async (req) => listDecisions(deps, requireAuth(req).userId, req.query),
+  );
+
+  app.get(
+    '/queue',
+    {
+      schema: {
+        tags: ['portfolio'],
+        summary: 'Your execution queue: pending, processing and finished copies, newest first',
+        security: BearerSecurity,
+        querystring: z.strictObject({ status: QueueStatus.optional(), ...PageQuery }),
+        response: { 200: pageOf(QueueItemSchema), ...errors(400, 401) },
+      },
+    },
+    async (req) => listQueue(deps, requireAuth(req).userId, req.query),
+  );
 }
