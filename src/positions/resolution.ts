@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import { withTransaction } from '../db/client.ts';
 import { Decimal, toWire } from '../domain/money.ts';
-import { publishSettled } from '../events/engine-events.ts';
+import { publishSettled, type SettledPosition } from '../events/engine-events.ts';
 import { resolutionFor, settlementPrice, settlePosition, type Resolution } from '../domain/pnl.ts';
 import type { Market, MarketDataSource } from '../venue/venue.ts';
 import { openCopyTokens } from './mark-to-market.ts';
@@ -24,17 +24,6 @@ export interface ResolutionDeps {
   readonly db: Db;
   readonly marketData: MarketDataSource;
   readonly now?: () => Date;
-}
-
-export interface SettledPosition {
-  readonly relationshipId: string;
-  readonly userId: string;
-  readonly assetId: string;
-  readonly resolution: Resolution;
-  readonly lots: number;
-  readonly shares: string;
-  readonly payoutUsd: string;
-  readonly realizedPnlUsd: string;
 }
 
 export interface ResolutionReport {
