@@ -34,7 +34,7 @@ import { ingestReadiness, jobsReadiness } from './readiness.ts';
 import { sizingJobs, startIngest, startScheduler, startWorker, type EngineDeps } from './start-engine.ts';
 import { startVenue, type VenueRuntime } from './start-venue.ts';
 import { jobSettings, jobSpecs, type JobSpec } from '../jobs/catalog.ts';
-import { renderJobMetrics } from '../jobs/job-metrics.ts';
+import { collectJobFigures } from '../jobs/job-metrics.ts';
 import { startDemo } from './demo.ts';
 import type { DemoUser } from '../services/demo-account.ts';
 import { startTelegram } from '../telegram/telegram-role.ts';
@@ -188,7 +188,7 @@ function platformMetrics(db: Db, hub: UserEventHub | null, jobs: readonly JobSpe
   return new PlatformMetrics({
     db,
     ...(hub ? { events: hub } : {}),
-    collectors: [collectFeedFigures, (d) => renderJobMetrics(d, jobs)],
+    collectors: [collectFeedFigures, (f) => collectJobFigures(f, jobs)],
   });
 }
 
