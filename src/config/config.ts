@@ -2,31 +2,13 @@
 // misconfigured deployment fails at start with every problem listed, not at the first trade.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ConfigError, defaultPublicUrl } from './config-error.ts';
+import { bool, httpUrl, isBase64Key, postgresUrl, wsUrl } from './env-fields.ts';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const postgresUrl = z
-  .string()
-  .url()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
-
-function isBase64Key(v: string): boolean {
-  return /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32;
-}
+export { ConfigError, defaultPublicUrl };
 
 export const ROLE_NAMES = ['api', 'ingest', 'worker', 'scheduler', 'telegram'] as const;
 export type Role = (typeof ROLE_NAMES)[number];
-
-const httpUrl = z
-  .string()
-  .url()
-  .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
-const wsUrl = z
-  .string()
-  .url()
-  .refine((v) => /^wss?:\/\//.test(v), 'must be a ws:// or wss:// URL');
 
 const envSchema = z
   .object({
@@ -334,25 +316,9 @@ export type Config = Readonly<{
 
 const KNOWN_PREFIXED = new Set(['POLYCOPY_DATA_DIR', 'POLYCOPY_MASTER_KEY']);
 
-export class ConfigError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /** The environment with some variables overridden (a CLI flag standing for its variable). */
 export function loadConfigOverriding(overrides: Record<string, string>): Config {
   return loadConfig({ ...process.env, ...overrides });
-}
-
-/**
- * The URL the platform's own links use when PUBLIC_URL is unset: the address it listens on. A
- * wildcard address (0.0.0.0, ::) names no host a browser can open, so links say localhost then.
- */
-export function defaultPublicUrl(host: string, port: number): string {
-  const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${h}:${port}`;
 }
 
 /** Parses the environment once. Reports every invalid variable in one error. */
