@@ -5,10 +5,7 @@ export default {
   forbidden: [
     {
       name: 'no-cycles',
-      // warn until the six cycles left are broken (simulator order book ↔ engine types and
-      // simulation ↔ data views, execute-claim ↔ its stages, engine events ↔ resolution and
-      // record-execution); every other rule fails the check.
-      severity: 'warn',
+      severity: 'error',
       comment: 'An import cycle makes two modules one: neither can be understood, tested or moved alone.',
       from: { path: '^src/' },
       to: { circular: true },

@@ -51,4 +51,29 @@ export default tseslint.config(
     files: ['src/config/**', 'bin/**', 'test/**', 'vitest.config.ts', 'bench/**', 'web/vite.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // Small functions and files (ARCHITECTURE.md, house rules): a long function is several steps
+    // wanting names. Not the simulator (a performance-tuned matching engine and market model whose
+    // hot loops stay whole on purpose) nor the migrations (applied history: never edited).
+    files: ['src/**/*.ts'],
+    ignores: ['src/simulator/**', 'src/db/migrations/**'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Still being shortened (issue 16 item 7, other branches): warnings until they are, so the
+    // check passes meanwhile. polymarket-venue.ts is one file of 556 lines awaiting its split.
+    files: [
+      'src/services/**/*.ts',
+      'src/http/**/*.ts',
+      'src/ingest/**/*.ts',
+      'src/venue/polymarket/polymarket-venue.ts',
+    ],
+    rules: {
+      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
+      'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
+    },
+  },
 );

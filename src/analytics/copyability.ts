@@ -45,15 +45,26 @@ export interface CopyabilityOptions {
 export async function refreshCopyability(o: CopyabilityOptions): Promise<number> {
   const now = o.now?.() ?? new Date();
   const styleSince = new Date(now.getTime() - STYLE_WINDOW_DAYS * 86_400_000);
-  const against = sql.join(FILL_RATE_AGAINST.map((r) => sql`${r}`));
   const r = await sql`
-    WITH
+    WITH ${proportionality()}, ${decisionFigures()}, ${copiedPositions()},
+         ${leaderStyle(styleSince)}, ${assembled()}
+    ${upsert(now)}`.execute(o.db);
+  return Number(r.numAffectedRows ?? 0n);
+}
+
+/** params: the usual proportionality factor of the platform's follows (the too-small rule's). */
+const proportionality = () => sql`
     params AS (
       SELECT COALESCE(
                (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY proportionality_factor)
                   FROM copy_relationships WHERE status IN ('active', 'paused')),
                ${toWire(DEFAULT_PROPORTIONALITY)}::numeric) AS factor
-    ),
+    )`;
+
+/** dec, dec_stats, slip, slip_med: fill rate, latency and median slippage over the decisions. */
+function decisionFigures() {
+  const against = sql.join(FILL_RATE_AGAINST.map((r) => sql`${r}`));
+  return sql`
     dec AS (
       SELECT f.trader_wallet_address AS wallet, d.outcome, d.reason,
              CASE WHEN d.outcome = 'executed' AND t.id IS NOT NULL AND f.price > 0 THEN
@@ -85,7 +96,11 @@ export async function refreshCopyability(o: CopyabilityOptions): Promise<number>
     slip_med AS (
       SELECT wallet, max(n) AS n, round(avg(slip_bps), 2) AS median_bps
         FROM slip WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY wallet
-    ),
+    )`;
+}
+
+/** lots, pos: every copy lot priced as the follower holds it and at the leader's own prices. */
+const copiedPositions = () => sql`
     lots AS (
       SELECT t.trader_wallet_address AS wallet, t.copy_relationship_id AS rel, t.asset_id, t.quantity,
              t.entry_value_usd AS follower_cost,
@@ -120,13 +135,16 @@ export async function refreshCopyability(o: CopyabilityOptions): Promise<number>
              sum(follower_cost) AS follower_cost, sum(follower_pnl) AS follower_pnl,
              sum(leader_cost) AS leader_cost, sum(leader_pnl) AS leader_pnl
         FROM lots GROUP BY wallet
-    ),
+    )`;
+
+/** fills, style: the leader's round trips and small buys over the style window. */
+const leaderStyle = (since: Date) => sql`
     fills AS (
       SELECT trader_wallet_address AS wallet, side, price, size, filled_at,
              max(filled_at) FILTER (WHERE side = 'BUY') OVER (
                PARTITION BY trader_wallet_address, asset_id ORDER BY filled_at, fill_key
                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS last_buy_at
-        FROM leader_fills WHERE filled_at >= ${styleSince}::timestamptz
+        FROM leader_fills WHERE filled_at >= ${since}::timestamptz
     ),
     style AS (
       SELECT wallet,
@@ -137,7 +155,10 @@ export async function refreshCopyability(o: CopyabilityOptions): Promise<number>
              count(*) FILTER (WHERE side = 'BUY' AND price * size * (SELECT factor FROM params)
                                 < ${toWire(VENUE_MINIMUM_USD)}::numeric) AS below_min
         FROM fills GROUP BY wallet
-    ),
+    )`;
+
+/** assembled: one row per trader with every figure and style flag. */
+const assembled = () => sql`
     assembled AS (
       SELECT t.wallet_address,
              COALESCE(ds.executed, 0)::int AS executed,
@@ -173,7 +194,9 @@ export async function refreshCopyability(o: CopyabilityOptions): Promise<number>
         LEFT JOIN slip_med sm ON sm.wallet = t.wallet_address
         LEFT JOIN pos p ON p.wallet = t.wallet_address
         LEFT JOIN style s ON s.wallet = t.wallet_address
-    )
+    )`;
+
+const upsert = (now: Date) => sql`
     INSERT INTO trader_copyability (
       wallet_address, executed, failed_execution, not_counted, pending, fill_rate, slippage_samples,
       median_slippage_bps, latency_samples, latency_p50_ms, latency_p90_ms, copied_positions,
@@ -198,8 +221,4 @@ export async function refreshCopyability(o: CopyabilityOptions): Promise<number>
       round_trips = EXCLUDED.round_trips, median_round_trip_seconds = EXCLUDED.median_round_trip_seconds,
       buy_fills = EXCLUDED.buy_fills, usual_proportionality = EXCLUDED.usual_proportionality,
       below_minimum_share = EXCLUDED.below_minimum_share, too_fast = EXCLUDED.too_fast,
-      too_small = EXCLUDED.too_small, copyable = EXCLUDED.copyable, computed_at = EXCLUDED.computed_at`.execute(
-    o.db,
-  );
-  return Number(r.numAffectedRows ?? 0n);
-}
+      too_small = EXCLUDED.too_small, copyable = EXCLUDED.copyable, computed_at = EXCLUDED.computed_at`;

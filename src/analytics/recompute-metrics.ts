@@ -20,7 +20,7 @@
 // prices). Nothing in `traders` is written before that transaction, which takes well under a
 // second at 10 000 traders, so engine transactions touching a trader row wait at most that long.
 import { randomUUID } from 'node:crypto';
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type QueryResult, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import { toWire, type Decimal } from '../domain/money.ts';
 import { DEFAULT_MINIMUM_SAMPLE, type MinimumSample } from '../domain/analytics/minimum-sample.ts';
@@ -77,22 +77,9 @@ interface Params {
 }
 
 export async function recomputeTraderMetrics(db: Db, opts: RecomputeOptions): Promise<RecomputeReport> {
-  const shards = opts.parallelism ?? 1;
-  if (!Number.isInteger(shards) || shards < 1 || shards > 64)
-    throw new RangeError('parallelism must be 1-64');
-  const p: Params = {
-    now: opts.now,
-    since: new Date(opts.now.getTime() - PNL_WINDOW_DAYS * 86_400_000),
-    since30: new Date(opts.now.getTime() - 30 * 86_400_000),
-    since90: new Date(opts.now.getTime() - 90 * 86_400_000),
-    dust: sql`${toWire(opts.dustShares ?? DEFAULT_DUST_SHARES)}::numeric`,
-    rf: sql`${toWire(opts.riskFreeRate ?? DEFAULT_RISK_FREE_RATE)}::numeric`,
-    sample: opts.minimumSample ?? DEFAULT_MINIMUM_SAMPLE,
-    runId: randomUUID(),
-    shards,
-  };
+  const p = paramsOf(opts);
   const stepsMs: Record<string, number> = {};
-  const timed = async (shard: number, tx: Tx, name: string, q: RawBuilder<unknown>) => {
+  const timed: Timed = async (shard, tx, name, q) => {
     const t0 = performance.now();
     const r = await q.execute(tx);
     stepsMs[name] = (stepsMs[name] ?? 0) + Math.round(performance.now() - t0);
@@ -105,71 +92,104 @@ export async function recomputeTraderMetrics(db: Db, opts: RecomputeOptions): Pr
   await sql`DELETE FROM analytics_holder_staging WHERE created_at < now() - interval '1 hour'`.execute(db);
   try {
     const settled = await Promise.allSettled(
-      Array.from({ length: shards }, (_, shard) =>
-        db.transaction().execute(async (tx) => {
-          await sql`SELECT set_config('work_mem', ${opts.workMem ?? '1GB'}, true)`.execute(tx);
-          // JIT compiling these plans costs more than it saves at every size measured.
-          await sql`SET LOCAL jit = off`.execute(tx);
-          // Every join here is a large batch: hash joins, never per-row index probes (the planner
-          // underestimates the shard filter and would otherwise probe each trader's partitions).
-          await sql`SET LOCAL enable_nestloop = off`.execute(tx);
-          if (opts.parallelWorkersPerShard !== undefined)
-            await sql`SELECT set_config('max_parallel_workers_per_gather', ${String(opts.parallelWorkersPerShard)}, true)`.execute(
-              tx,
-            );
-          await opts.onStep?.(shard, 'start', tx);
-          await timed(shard, tx, 'fills', fillsStatement(p, shard));
-          await timed(shard, tx, 'positions', positionsStatement(p));
-          await timed(shard, tx, 'episodes', episodesStatement(p));
-          // Grouping by sorting (not hashing) hands the day rows to the equity-curve windows in the
-          // order they need, and costs less than hashing their many NUMERIC sums.
-          await sql`SET LOCAL enable_hashagg = off`.execute(tx);
-          await timed(shard, tx, 'stage_traders', stageTradersStatement(p));
-          await sql`SET LOCAL enable_hashagg = on`.execute(tx);
-          await timed(shard, tx, 'stage_holders', stageHoldersStatement(p, shard));
-          await timed(shard, tx, 'stage_categories', stageCategoriesStatement(p, shard));
-          const { rows } = await sql<{ open: string; closed: string }>`
-            SELECT (SELECT count(*) FROM _pos WHERE shares > ${p.dust} AND NOT resolved) AS open,
-                   (SELECT count(*) FROM _ep) AS closed`.execute(tx);
-          return { open: Number(rows[0]!.open), closed: Number(rows[0]!.closed) };
-        }),
+      Array.from({ length: p.shards }, (_, shard) =>
+        db.transaction().execute((tx) => runShard(tx, p, opts, shard, timed)),
       ),
     );
     // Every shard has finished (none still writing staging rows) before a failure is reported.
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const shardCounts = settled.map(
-      (r) => (r as PromiseFulfilledResult<{ open: number; closed: number }>).value,
-    );
-    return await db.transaction().execute(async (tx) => {
-      await opts.onStep?.(-1, 'start', tx);
-      await timed(-1, tx, 'figures', figuresStatement(p));
-      const traders = await timed(-1, tx, 'update_traders', updateTradersStatement(p));
-      await timed(-1, tx, 'trader_metrics', traderMetricsStatement(p));
-      await timed(-1, tx, 'held_tokens', heldTokensStatement(p));
-      await sql`ANALYZE _held`.execute(tx);
-      // token_marks' statistics lag behind open_holders (this very statement changes them); a
-      // misestimate must not turn "not held any more" into a nested loop over both lists.
-      await sql`SET LOCAL enable_nestloop = off`.execute(tx);
-      for (const q of tokenMarksStatements(p)) await timed(-1, tx, 'token_marks', q);
-      const { rows } = await sql<{ with_fills: string; fills: string | null; ranked: string }>`
-        SELECT count(*) FILTER (WHERE fills > 0) AS with_fills, sum(fills) AS fills,
-               count(*) FILTER (WHERE ranked) AS ranked
-          FROM _fig`.execute(tx);
-      return {
-        traders: Number(traders.numAffectedRows ?? 0n),
-        tradersWithFills: Number(rows[0]!.with_fills),
-        fills: Number(rows[0]!.fills ?? 0),
-        openPositions: shardCounts.reduce((a, c) => a + c.open, 0),
-        closedPositions: shardCounts.reduce((a, c) => a + c.closed, 0),
-        ranked: Number(rows[0]!.ranked),
-        stepsMs,
-      };
-    });
+    const shardCounts = settled.map((r) => (r as PromiseFulfilledResult<ShardCounts>).value);
+    const final = await db.transaction().execute((tx) => runFinalStep(tx, p, opts, timed));
+    return {
+      ...final,
+      openPositions: shardCounts.reduce((a, c) => a + c.open, 0),
+      closedPositions: shardCounts.reduce((a, c) => a + c.closed, 0),
+      stepsMs,
+    };
   } finally {
     await sql`DELETE FROM analytics_trader_staging WHERE run_id = ${p.runId}`.execute(db);
     await sql`DELETE FROM analytics_holder_staging WHERE run_id = ${p.runId}`.execute(db);
   }
+}
+
+type Timed = (shard: number, tx: Tx, name: string, q: RawBuilder<unknown>) => Promise<QueryResult<unknown>>;
+type ShardCounts = { open: number; closed: number };
+
+function paramsOf(opts: RecomputeOptions): Params {
+  const shards = opts.parallelism ?? 1;
+  if (!Number.isInteger(shards) || shards < 1 || shards > 64)
+    throw new RangeError('parallelism must be 1-64');
+  return {
+    now: opts.now,
+    since: new Date(opts.now.getTime() - PNL_WINDOW_DAYS * 86_400_000),
+    since30: new Date(opts.now.getTime() - 30 * 86_400_000),
+    since90: new Date(opts.now.getTime() - 90 * 86_400_000),
+    dust: sql`${toWire(opts.dustShares ?? DEFAULT_DUST_SHARES)}::numeric`,
+    rf: sql`${toWire(opts.riskFreeRate ?? DEFAULT_RISK_FREE_RATE)}::numeric`,
+    sample: opts.minimumSample ?? DEFAULT_MINIMUM_SAMPLE,
+    runId: randomUUID(),
+    shards,
+  };
+}
+
+/** One shard's transaction: its traders' fills, positions and episodes into the staging tables. */
+async function runShard(
+  tx: Tx,
+  p: Params,
+  opts: RecomputeOptions,
+  shard: number,
+  timed: Timed,
+): Promise<ShardCounts> {
+  await sql`SELECT set_config('work_mem', ${opts.workMem ?? '1GB'}, true)`.execute(tx);
+  // JIT compiling these plans costs more than it saves at every size measured.
+  await sql`SET LOCAL jit = off`.execute(tx);
+  // Every join here is a large batch: hash joins, never per-row index probes (the planner
+  // underestimates the shard filter and would otherwise probe each trader's partitions).
+  await sql`SET LOCAL enable_nestloop = off`.execute(tx);
+  if (opts.parallelWorkersPerShard !== undefined)
+    await sql`SELECT set_config('max_parallel_workers_per_gather', ${String(opts.parallelWorkersPerShard)}, true)`.execute(
+      tx,
+    );
+  await opts.onStep?.(shard, 'start', tx);
+  await timed(shard, tx, 'fills', fillsStatement(p, shard));
+  await timed(shard, tx, 'positions', positionsStatement(p));
+  await timed(shard, tx, 'episodes', episodesStatement(p));
+  // Grouping by sorting (not hashing) hands the day rows to the equity-curve windows in the
+  // order they need, and costs less than hashing their many NUMERIC sums.
+  await sql`SET LOCAL enable_hashagg = off`.execute(tx);
+  await timed(shard, tx, 'stage_traders', stageTradersStatement(p));
+  await sql`SET LOCAL enable_hashagg = on`.execute(tx);
+  await timed(shard, tx, 'stage_holders', stageHoldersStatement(p, shard));
+  await timed(shard, tx, 'stage_categories', stageCategoriesStatement(p, shard));
+  const { rows } = await sql<{ open: string; closed: string }>`
+    SELECT (SELECT count(*) FROM _pos WHERE shares > ${p.dust} AND NOT resolved) AS open,
+           (SELECT count(*) FROM _ep) AS closed`.execute(tx);
+  return { open: Number(rows[0]!.open), closed: Number(rows[0]!.closed) };
+}
+
+/** The final transaction over every shard's staging rows: figures, ranks, traders, token marks. */
+async function runFinalStep(tx: Tx, p: Params, opts: RecomputeOptions, timed: Timed) {
+  await opts.onStep?.(-1, 'start', tx);
+  await timed(-1, tx, 'figures', figuresStatement(p));
+  const traders = await timed(-1, tx, 'update_traders', updateTradersStatement(p));
+  await timed(-1, tx, 'trader_metrics', traderMetricsStatement(p));
+  await timed(-1, tx, 'held_tokens', heldTokensStatement(p));
+  await sql`ANALYZE _held`.execute(tx);
+  // token_marks' statistics lag behind open_holders (this very statement changes them); a
+  // misestimate must not turn "not held any more" into a nested loop over both lists.
+  await sql`SET LOCAL enable_nestloop = off`.execute(tx);
+  for (const q of tokenMarksStatements(p)) await timed(-1, tx, 'token_marks', q);
+  const { rows } = await sql<{ with_fills: string; fills: string | null; ranked: string }>`
+    SELECT count(*) FILTER (WHERE fills > 0) AS with_fills, sum(fills) AS fills,
+           count(*) FILTER (WHERE ranked) AS ranked
+      FROM _fig`.execute(tx);
+  return {
+    traders: Number(traders.numAffectedRows ?? 0n),
+    tradersWithFills: Number(rows[0]!.with_fills),
+    fills: Number(rows[0]!.fills ?? 0),
+    ranked: Number(rows[0]!.ranked),
+  };
 }
 
 // The position key: the token, or (rows recorded without one) the market and outcome label.

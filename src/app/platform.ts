@@ -22,15 +22,19 @@ import { collectFeedFigures } from '../observability/feed-metrics.ts';
 import { PolymarketCredentialVerifier } from '../services/polymarket-credential-verifier.ts';
 import { createLiveVenueFactory } from '../vault/live-venue-factory.ts';
 import { MarketRulesCache, type FillMarketRules } from '../venue/market-cache.ts';
-import type { FeedSnapshot } from '../ingest/feed-health.ts';
 import { Decimal } from '../domain/money.ts';
 import { openPositionsSource } from './open-positions-source.ts';
 import { resolveMasterKey } from '../vault/master-key.ts';
-import { sizingJobs, startIngest, startScheduler, startWorker } from './start-engine.ts';
-import { startVenue } from './start-venue.ts';
-import { jobSettings, jobSpecs } from '../jobs/catalog.ts';
-import { renderJobMetrics } from '../jobs/job-metrics.ts';
-import { listJobs } from '../services/list-jobs.ts';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/client.ts';
+import type { ApiDeps } from '../http/api/api-deps.ts';
+import type { Mailer } from '../services/mailer.ts';
+import type { MasterKey } from '../vault/master-key.ts';
+import { ingestReadiness, jobsReadiness } from './readiness.ts';
+import { sizingJobs, startIngest, startScheduler, startWorker, type EngineDeps } from './start-engine.ts';
+import { startVenue, type VenueRuntime } from './start-venue.ts';
+import { jobSettings, jobSpecs, type JobSpec } from '../jobs/catalog.ts';
+import { collectJobFigures } from '../jobs/job-metrics.ts';
 import { startDemo } from './demo.ts';
 import type { DemoUser } from '../services/demo-account.ts';
 import { startTelegram } from '../telegram/telegram-role.ts';
@@ -46,42 +50,33 @@ export interface RunningPlatform {
   stop(reason?: string): Promise<void>;
 }
 
-export async function startPlatform(config: Config, logger: Logger): Promise<RunningPlatform> {
-  const cleanups: Array<{ name: string; fn: () => Promise<void> }> = [];
-  const stopAll = async () => {
-    for (const c of cleanups.reverse()) {
+/** The start-up steps' cleanups, run in reverse at shutdown (or when a later step fails). */
+class Cleanups {
+  private readonly list: Array<{ name: string; fn: () => Promise<void> }> = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  push(name: string, fn: () => Promise<void>): void {
+    this.list.push({ name, fn });
+  }
+
+  async runAll(): Promise<void> {
+    for (const c of this.list.reverse()) {
       try {
         await c.fn();
       } catch (err) {
-        logger.error({ err, component: c.name }, 'error during shutdown');
+        this.logger.error({ err, component: c.name }, 'error during shutdown');
       }
     }
-  };
+  }
+}
+
+export async function startPlatform(config: Config, logger: Logger): Promise<RunningPlatform> {
+  const cleanups = new Cleanups(logger);
   try {
-    const database = await resolveDatabase(config, (line) =>
-      // Waiting for another process's server is worth saying; the server's own chatter is not.
-      line.startsWith('another process')
-        ? logger.info({ component: 'embedded-pg' }, line)
-        : logger.debug({ component: 'embedded-pg' }, line),
-    );
-    cleanups.push({ name: 'database-server', fn: database.stop });
-    logger.info(
-      { embedded: database.embedded },
-      database.embedded ? 'using embedded PostgreSQL' : 'using DATABASE_URL',
-    );
-
-    const db = createDb(database.url, { poolMax: config.database.poolMax, applicationName: 'polycopy' });
-    cleanups.push({ name: 'database-pool', fn: db.close });
-    if (config.migrateOnStart) {
-      const results = await migrateUp(db.db);
-      for (const r of results)
-        logger.info({ migration: r.migrationName, status: r.status }, 'migration applied');
-    }
-    await ensureTradesPartitions(db.db, config.trades.partitionsAhead);
-
+    const { url: databaseUrl, db } = await openDatabase(config, logger, cleanups);
     const venue = await startVenue(config, logger);
-    cleanups.push({ name: 'venue', fn: venue.stop });
-
+    cleanups.push('venue', venue.stop);
     const masterKey = await resolveMasterKey(
       { configured: config.vault.masterKey, nodeEnv: config.nodeEnv, dataDir: config.dataDir },
       logger,
@@ -90,181 +85,28 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
       { name: 'database', check: async () => void (await sql`SELECT 1`.execute(db.db)) },
       { name: 'venue', check: async () => void (await venue.marketData.clob.getServerTime()) },
     ];
-    let redis: Redis | undefined;
-    if (config.redisUrl) {
-      const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
-      client.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
-      cleanups.push({ name: 'redis', fn: async () => void client.disconnect() });
-      // Optional: without Redis, rate limits let requests through and caches are per process.
-      checks.push({ name: 'redis', optional: true, check: async () => void (await client.ping()) });
-      redis = client;
-    }
-    const smtp = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
-    if (smtp) cleanups.push({ name: 'smtp', fn: async () => smtp.close() });
+    const redis = connectRedis(config, logger, cleanups, checks);
     const app = buildHttpApp({ logger, checks, trustProxy: config.api.trustProxy });
-    // Live updates: one LISTEN connection per API process fans user events out to its SSE streams
-    // (registerApi finds the hub on the app and serves /api/v1/events).
-    const hub = config.roles.includes('api') ? new UserEventHub({ databaseUrl: database.url, logger }) : null;
-    if (hub) {
-      await hub.start();
-      cleanups.push({ name: 'user-events', fn: () => hub.close() });
-      app.decorate(USER_EVENT_HUB, hub);
-    }
+    const hub = await startEventHub(app, config, databaseUrl, logger, cleanups);
     // /metrics on every role (before the API, so its request-duration hook covers every route).
     const jobs = jobSpecs(jobSettings(config));
-    const metrics = new PlatformMetrics({
-      db: db.db,
-      ...(hub ? { events: hub } : {}),
-      collectors: [collectFeedFigures, (d) => renderJobMetrics(d, jobs)],
-    });
-    registerMetricsEndpoint(app, metrics, {
+    registerMetricsEndpoint(app, platformMetrics(db.db, hub, jobs), {
       enabled: config.metrics.enabled,
       token: config.metrics.token ?? null,
     });
-    const engine = {
-      config,
-      db: db.db,
-      databaseUrl: database.url,
-      logger,
-      venue,
-      // Live venues: the user's credentials, decrypted only for the call (the worker's orders, and the
-      // balance reads of balance-based sizing).
-      live: createLiveVenueFactory({
-        db: db.db,
-        masterKey,
-        clock: systemClock,
-        hosts: venue.hosts,
-        chainId: venue.chainId,
-        limiter: venue.limiter,
-        rulesCache: venue.rulesCache,
-        feesAtAck: config.engine.workerFeesAtAck,
-      }),
-    };
-    if (config.roles.includes('api'))
-      await registerApi(app, {
-        db: db.db,
-        clock: systemClock,
-        logger,
-        accessTokens: new AccessTokens(
-          deriveAccessTokenKey(masterKey.bytes()),
-          config.api.accessTokenTtlSeconds,
-          systemClock,
-        ),
-        // Outside production the log is the mail transport and prints the link (docs/api.md).
-        mailer: smtp ?? createLogMailer(logger, { includeLinks: config.nodeEnv !== 'production' }),
-        masterKey,
-        // Credentials are verified with an authenticated balance call before they are stored.
-        credentialVerifier: new PolymarketCredentialVerifier({
-          hosts: venue.hosts,
-          chainId: venue.chainId,
-          limiter: venue.limiter,
-        }),
-        ...(redis ? { redis } : {}),
-        marketRules: marketRulesLookup(new MarketRulesCache(venue.marketData)),
-        // A follow created or edited into balance-based sizing reads its snapshots at once.
-        sizingSnapshots: sizingJobs(engine),
-        jobs,
-        openPositions: {
-          source: openPositionsSource(venue.marketData),
-          copyTtlMs: config.engine.copyTtlMs,
-          paperStartingBalanceUsd: new Decimal(config.engine.paperStartingBalanceUsd),
-        },
-        settings: {
-          publicUrl: config.api.publicUrl,
-          corsOrigins: config.api.corsOrigins,
-          bodyLimitBytes: config.api.bodyLimitBytes,
-          rateLimit: config.api.rateLimit,
-          refreshTokenTtlDays: config.api.refreshTokenTtlDays,
-          paperStartingBalanceUsd: config.engine.paperStartingBalanceUsd,
-          webDistDir: config.api.webDistDir,
-          ...(config.api.telegramBotToken ? { telegramBotToken: config.api.telegramBotToken } : {}),
-        },
-      });
-    if (config.roles.includes('worker')) {
-      const worker = await startWorker(engine);
-      cleanups.push({ name: 'worker', fn: () => worker.stop() });
-    }
-    if (config.roles.includes('ingest')) {
-      const detector = await startIngest(engine);
-      cleanups.push({ name: 'ingest', fn: () => detector.stop() });
-      checks.push({
-        name: 'ingest',
-        check: async () => {
-          // A standby is healthy; an active detector must have heard from a stream (RTDS or the
-          // chain) recently. A degraded feed is shown, not failed: the others carry on.
-          if (!detector.isLeader) return { active: false };
-          const feeds = detector.feeds();
-          const heard = feeds
-            .filter((f) => f.feed !== 'data_api')
-            .map((f) => f.lastMessageAt ?? 0)
-            .reduce((a, b) => Math.max(a, b), detector.leaderSince ?? 0);
-          if (Date.now() - heard > 120_000) throw new Error('no stream data for 2 minutes');
-          return { active: true, feeds: feeds.map(feedDetails) };
-        },
-      });
-    }
-    if (config.roles.includes('scheduler')) {
-      const scheduler = startScheduler(engine);
-      cleanups.push({ name: 'scheduler', fn: () => scheduler.stop() });
-      checks.push({
-        name: 'jobs',
-        check: async () => {
-          // A standby is healthy; the active scheduler must be running every one of its jobs.
-          if (!scheduler.isLeader) return;
-          const own = jobs.filter((j) => j.role === 'scheduler');
-          const stopped = (await listJobs({ db: db.db, clock: systemClock }, own)).filter(
-            (j) => j.stoppedRunning,
-          );
-          if (stopped.length > 0)
-            throw new Error(
-              `jobs stopped running: ${stopped.map((j) => `${j.name} (${j.state})`).join(', ')}`,
-            );
-        },
-      });
-    }
-
-    // The Telegram bot (docs/telegram.md): webhooks are served by every api process; the telegram
-    // role (one active across processes) polls or registers the webhook, and sends notifications.
-    if (config.roles.includes('api') && config.telegram.botToken && config.telegram.webhookUrl)
-      await registerTelegramWebhook(app, { config, db: db.db, logger, masterKey });
-    if (config.roles.includes('telegram')) {
-      const telegram = await startTelegram({
-        config,
-        db: db.db,
-        databaseUrl: database.url,
-        logger,
-        masterKey,
-        sizingSnapshots: sizingJobs(engine),
-      });
-      cleanups.push({ name: 'telegram', fn: () => telegram.stop() });
-    }
-
-    const url = await app.listen({ host: config.http.host, port: config.http.port });
-    cleanups.push({ name: 'http', fn: () => app.close() });
-    logger.info({ url, roles: config.roles, simulator: venue.simulatorUrl }, 'polycopy is up');
-    // The demo account (simulator only, DEMO=off turns it off) is set up by a process that serves
-    // the API, where its person signs in; it does not hold up the start.
-    let demoReady: Promise<DemoUser | null> = Promise.resolve(null);
+    const engine = engineDeps(config, db.db, databaseUrl, logger, venue, masterKey);
+    const roles = { config, db: db.db, logger, masterKey, cleanups, checks, engine, jobs };
     if (config.roles.includes('api')) {
-      const demo = startDemo({
-        config,
-        url,
-        logger,
-        follow: {
-          db: db.db,
-          clock: systemClock,
-          masterKey,
-          openPositions: {
-            source: openPositionsSource(venue.marketData),
-            copyTtlMs: config.engine.copyTtlMs,
-            paperStartingBalanceUsd: new Decimal(config.engine.paperStartingBalanceUsd),
-          },
-        },
-      });
-      cleanups.push({ name: 'demo', fn: () => demo.stop() });
-      demoReady = demo.ready;
+      const smtp = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : undefined;
+      if (smtp) cleanups.push('smtp', async () => smtp.close());
+      await registerApi(app, apiDeps({ ...roles, venue, smtp, redis }));
     }
-
+    await startEngineRoles(roles);
+    await startTelegramRoles(app, { ...roles, databaseUrl });
+    const url = await app.listen({ host: config.http.host, port: config.http.port });
+    cleanups.push('http', () => app.close());
+    logger.info({ url, roles: config.roles, simulator: venue.simulatorUrl }, 'polycopy is up');
+    const demoReady = startDemoRole({ ...roles, url, venue });
     let stopping: Promise<void> | undefined;
     return {
       url,
@@ -274,14 +116,230 @@ export async function startPlatform(config: Config, logger: Logger): Promise<Run
       stop: (reason = 'stop requested') =>
         (stopping ??= (async () => {
           logger.info({ reason }, 'shutting down');
-          await stopAll();
+          await cleanups.runAll();
           logger.info('stopped');
         })()),
     };
   } catch (err) {
-    await stopAll();
+    await cleanups.runAll();
     throw err;
   }
+}
+
+/** The database server (embedded or configured), the pool, migrations and partition upkeep. */
+async function openDatabase(config: Config, logger: Logger, cleanups: Cleanups) {
+  const database = await resolveDatabase(config, (line) =>
+    // Waiting for another process's server is worth saying; the server's own chatter is not.
+    line.startsWith('another process')
+      ? logger.info({ component: 'embedded-pg' }, line)
+      : logger.debug({ component: 'embedded-pg' }, line),
+  );
+  cleanups.push('database-server', database.stop);
+  logger.info(
+    { embedded: database.embedded },
+    database.embedded ? 'using embedded PostgreSQL' : 'using DATABASE_URL',
+  );
+  const db = createDb(database.url, { poolMax: config.database.poolMax, applicationName: 'polycopy' });
+  cleanups.push('database-pool', db.close);
+  if (config.migrateOnStart) {
+    const results = await migrateUp(db.db);
+    for (const r of results)
+      logger.info({ migration: r.migrationName, status: r.status }, 'migration applied');
+  }
+  await ensureTradesPartitions(db.db, config.trades.partitionsAhead);
+  return { url: database.url, db };
+}
+
+/** Redis when configured; optional: without it rate limits let requests through and caches are per process. */
+function connectRedis(
+  config: Config,
+  logger: Logger,
+  cleanups: Cleanups,
+  checks: ReadinessCheck[],
+): Redis | undefined {
+  if (!config.redisUrl) return undefined;
+  const client = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  client.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis error'));
+  cleanups.push('redis', async () => void client.disconnect());
+  checks.push({ name: 'redis', optional: true, check: async () => void (await client.ping()) });
+  return client;
+}
+
+/**
+ * Live updates: one LISTEN connection per API process fans user events out to its SSE streams
+ * (registerApi finds the hub on the app and serves /api/v1/events). Null without the api role.
+ */
+async function startEventHub(
+  app: FastifyInstance,
+  config: Config,
+  databaseUrl: string,
+  logger: Logger,
+  cleanups: Cleanups,
+): Promise<UserEventHub | null> {
+  if (!config.roles.includes('api')) return null;
+  const hub = new UserEventHub({ databaseUrl, logger });
+  await hub.start();
+  cleanups.push('user-events', () => hub.close());
+  app.decorate(USER_EVENT_HUB, hub);
+  return hub;
+}
+
+function platformMetrics(db: Db, hub: UserEventHub | null, jobs: readonly JobSpec[]) {
+  return new PlatformMetrics({
+    db,
+    ...(hub ? { events: hub } : {}),
+    collectors: [collectFeedFigures, (f) => collectJobFigures(f, jobs)],
+  });
+}
+
+function engineDeps(
+  config: Config,
+  db: Db,
+  databaseUrl: string,
+  logger: Logger,
+  venue: VenueRuntime,
+  masterKey: MasterKey,
+): EngineDeps {
+  return {
+    config,
+    db,
+    databaseUrl,
+    logger,
+    venue,
+    // Live venues: the user's credentials, decrypted only for the call (the worker's orders, and the
+    // balance reads of balance-based sizing).
+    live: createLiveVenueFactory({
+      db,
+      masterKey,
+      clock: systemClock,
+      hosts: venue.hosts,
+      chainId: venue.chainId,
+      limiter: venue.limiter,
+      rulesCache: venue.rulesCache,
+      feesAtAck: config.engine.workerFeesAtAck,
+    }),
+  };
+}
+
+/** What the roles after the HTTP app are started with. */
+interface RoleContext {
+  readonly config: Config;
+  readonly db: Db;
+  readonly logger: Logger;
+  readonly masterKey: MasterKey;
+  readonly cleanups: Cleanups;
+  readonly checks: ReadinessCheck[];
+  readonly engine: EngineDeps;
+  readonly jobs: readonly JobSpec[];
+}
+
+function apiDeps(
+  c: RoleContext & { venue: VenueRuntime; smtp: Mailer | undefined; redis: Redis | undefined },
+): ApiDeps {
+  const { config, venue, masterKey } = c;
+  return {
+    db: c.db,
+    clock: systemClock,
+    logger: c.logger,
+    accessTokens: new AccessTokens(
+      deriveAccessTokenKey(masterKey.bytes()),
+      config.api.accessTokenTtlSeconds,
+      systemClock,
+    ),
+    // Outside production the log is the mail transport and prints the link (docs/api.md).
+    mailer: c.smtp ?? createLogMailer(c.logger, { includeLinks: config.nodeEnv !== 'production' }),
+    masterKey,
+    // Credentials are verified with an authenticated balance call before they are stored.
+    credentialVerifier: new PolymarketCredentialVerifier({
+      hosts: venue.hosts,
+      chainId: venue.chainId,
+      limiter: venue.limiter,
+    }),
+    ...(c.redis ? { redis: c.redis } : {}),
+    marketRules: marketRulesLookup(new MarketRulesCache(venue.marketData)),
+    // A follow created or edited into balance-based sizing reads its snapshots at once.
+    sizingSnapshots: sizingJobs(c.engine),
+    jobs: c.jobs,
+    openPositions: openPositionsSettings(config, venue),
+    settings: {
+      publicUrl: config.api.publicUrl,
+      corsOrigins: config.api.corsOrigins,
+      bodyLimitBytes: config.api.bodyLimitBytes,
+      rateLimit: config.api.rateLimit,
+      refreshTokenTtlDays: config.api.refreshTokenTtlDays,
+      paperStartingBalanceUsd: config.engine.paperStartingBalanceUsd,
+      webDistDir: config.api.webDistDir,
+      ...(config.api.telegramBotToken ? { telegramBotToken: config.api.telegramBotToken } : {}),
+    },
+  };
+}
+
+function openPositionsSettings(config: Config, venue: VenueRuntime) {
+  return {
+    source: openPositionsSource(venue.marketData),
+    copyTtlMs: config.engine.copyTtlMs,
+    paperStartingBalanceUsd: new Decimal(config.engine.paperStartingBalanceUsd),
+  };
+}
+
+/** The worker, the ingest detector and the scheduler, each with its readiness check. */
+async function startEngineRoles(c: RoleContext): Promise<void> {
+  const { config, engine, cleanups, checks } = c;
+  if (config.roles.includes('worker')) {
+    const worker = await startWorker(engine);
+    cleanups.push('worker', () => worker.stop());
+  }
+  if (config.roles.includes('ingest')) {
+    const detector = await startIngest(engine);
+    cleanups.push('ingest', () => detector.stop());
+    checks.push({ name: 'ingest', check: ingestReadiness(detector) });
+  }
+  if (config.roles.includes('scheduler')) {
+    const scheduler = startScheduler(engine);
+    cleanups.push('scheduler', () => scheduler.stop());
+    checks.push({ name: 'jobs', check: jobsReadiness(scheduler, c.db, c.jobs) });
+  }
+}
+
+/**
+ * The Telegram bot (docs/telegram.md): webhooks are served by every api process; the telegram
+ * role (one active across processes) polls or registers the webhook, and sends notifications.
+ */
+async function startTelegramRoles(app: FastifyInstance, c: RoleContext & { databaseUrl: string }) {
+  const { config } = c;
+  if (config.roles.includes('api') && config.telegram.botToken && config.telegram.webhookUrl)
+    await registerTelegramWebhook(app, { config, db: c.db, logger: c.logger, masterKey: c.masterKey });
+  if (!config.roles.includes('telegram')) return;
+  const telegram = await startTelegram({
+    config,
+    db: c.db,
+    databaseUrl: c.databaseUrl,
+    logger: c.logger,
+    masterKey: c.masterKey,
+    sizingSnapshots: sizingJobs(c.engine),
+  });
+  c.cleanups.push('telegram', () => telegram.stop());
+}
+
+/**
+ * The demo account (simulator only, DEMO=off turns it off) is set up by a process that serves
+ * the API, where its person signs in; it does not hold up the start.
+ */
+function startDemoRole(c: RoleContext & { url: string; venue: VenueRuntime }): Promise<DemoUser | null> {
+  if (!c.config.roles.includes('api')) return Promise.resolve(null);
+  const demo = startDemo({
+    config: c.config,
+    url: c.url,
+    logger: c.logger,
+    follow: {
+      db: c.db,
+      clock: systemClock,
+      masterKey: c.masterKey,
+      openPositions: openPositionsSettings(c.config, c.venue),
+    },
+  });
+  c.cleanups.push('demo', () => demo.stop());
+  return demo.ready;
 }
 
 /** Stops the platform on SIGINT/SIGTERM; a second signal or the timeout forces the exit. */
@@ -314,20 +372,6 @@ export function installSignalHandlers(platform: RunningPlatform, logger: Logger,
  * Rules of several tokens from the cache, 8 venue reads at a time; tokens the venue does not know
  * (or cannot answer for now) are left out, and the backtest falls back to a 0.01 tick for them.
  */
-/** A feed's state for /ready (JSON: no bigint, ISO times). */
-function feedDetails(f: FeedSnapshot) {
-  return {
-    feed: f.feed,
-    configured: f.configured,
-    connected: f.connected,
-    degraded: f.degraded,
-    lastMessageAt: f.lastMessageAt === null ? null : new Date(f.lastMessageAt).toISOString(),
-    lagMs: f.lagMs,
-    headBlock: f.headBlock === null ? null : f.headBlock.toString(),
-    ...(f.detail ? { detail: f.detail } : {}),
-  };
-}
-
 function marketRulesLookup(cache: MarketRulesCache) {
   return async (assetIds: readonly string[]): Promise<ReadonlyMap<string, FillMarketRules>> => {
     const out = new Map<string, FillMarketRules>();

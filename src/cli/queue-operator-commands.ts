@@ -22,19 +22,7 @@ export function registerQueueOperatorCommands(queue: Command, config: () => Conf
     .action(async (opts: { json?: boolean }) => {
       await runAction(
         () => withDatabase(config(), ({ db }) => listNeedsOperator(db)),
-        (rows) =>
-          rows.length === 0
-            ? 'no row needs an operator'
-            : rows
-                .map(
-                  (r) =>
-                    `#${r.id} user ${r.userId} ${r.mode} ${r.purpose} ${r.side} ${r.assetId ?? r.marketId} ` +
-                    `limit ${r.limitPrice ?? '-'} size ${r.orderSize ?? '-'} amount ${r.orderAmountUsd ?? '-'} ` +
-                    `signed ${r.signedAt ?? '-'} reserved $${r.reservedSpendUsd ?? '0'} ` +
-                    `(${r.reconcileAttempts} lookups)\n    ${r.error}`,
-                )
-                .join('\n') +
-              '\nCheck each at the venue, then: polycopy queue settle <id> --filled | --not-filled',
+        formatNeedsOperator,
         opts,
       );
     });
@@ -57,39 +45,7 @@ export function registerQueueOperatorCommands(queue: Command, config: () => Conf
       'what you saw at the venue (needed for --not-filled when the venue cannot answer)',
     )
     .option('--json', 'print the result as JSON')
-    .action(
-      async (
-        id: string,
-        opts: { filled?: boolean; notFilled?: boolean; evidence?: string; json?: boolean },
-      ) => {
-        if (!opts.filled && !opts.notFilled) {
-          process.stderr.write('say what happened: --filled or --not-filled\n');
-          process.exitCode = 1;
-          return;
-        }
-        const verdict: Verdict = opts.filled ? 'filled' : 'not_filled';
-        const evidence = opts.evidence?.trim() || undefined;
-        const c = config();
-        const access = await orderVenueAccess(c);
-        if (typeof access === 'string') {
-          process.stderr.write(`${access}\n`);
-          process.exitCode = 1;
-          return;
-        }
-        const logger = createLogger(c.logLevel);
-        await runAction(
-          () =>
-            withDatabase(c, ({ db }) =>
-              settleQueueRow({ db, venues: access.venues(db), logger }, cliActor(), id, verdict, evidence),
-            ),
-          (r) =>
-            `#${r.queueId} settled as ${r.verdict === 'filled' ? 'filled' : 'not filled'}` +
-            (r.tradeId ? ` (recorded as trade ${r.tradeId})` : '') +
-            `\nvenue: ${r.evidence}`,
-          opts,
-        );
-      },
-    );
+    .action((id: string, opts: SettleOptions) => settleAction(config, id, opts));
 
   queue
     .command('requeue')
@@ -106,4 +62,57 @@ export function registerQueueOperatorCommands(queue: Command, config: () => Conf
         opts,
       );
     });
+}
+
+type NeedsOperatorRows = Awaited<ReturnType<typeof listNeedsOperator>>;
+
+function formatNeedsOperator(rows: NeedsOperatorRows): string {
+  if (rows.length === 0) return 'no row needs an operator';
+  return (
+    rows
+      .map(
+        (r) =>
+          `#${r.id} user ${r.userId} ${r.mode} ${r.purpose} ${r.side} ${r.assetId ?? r.marketId} ` +
+          `limit ${r.limitPrice ?? '-'} size ${r.orderSize ?? '-'} amount ${r.orderAmountUsd ?? '-'} ` +
+          `signed ${r.signedAt ?? '-'} reserved $${r.reservedSpendUsd ?? '0'} ` +
+          `(${r.reconcileAttempts} lookups)\n    ${r.error}`,
+      )
+      .join('\n') + '\nCheck each at the venue, then: polycopy queue settle <id> --filled | --not-filled'
+  );
+}
+
+interface SettleOptions {
+  filled?: boolean;
+  notFilled?: boolean;
+  evidence?: string;
+  json?: boolean;
+}
+
+async function settleAction(config: () => Config, id: string, opts: SettleOptions): Promise<void> {
+  if (!opts.filled && !opts.notFilled) {
+    process.stderr.write('say what happened: --filled or --not-filled\n');
+    process.exitCode = 1;
+    return;
+  }
+  const verdict: Verdict = opts.filled ? 'filled' : 'not_filled';
+  const evidence = opts.evidence?.trim() || undefined;
+  const c = config();
+  const access = await orderVenueAccess(c);
+  if (typeof access === 'string') {
+    process.stderr.write(`${access}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  const logger = createLogger(c.logLevel);
+  await runAction(
+    () =>
+      withDatabase(c, ({ db }) =>
+        settleQueueRow({ db, venues: access.venues(db), logger }, cliActor(), id, verdict, evidence),
+      ),
+    (r) =>
+      `#${r.queueId} settled as ${r.verdict === 'filled' ? 'filled' : 'not filled'}` +
+      (r.tradeId ? ` (recorded as trade ${r.tradeId})` : '') +
+      `\nvenue: ${r.evidence}`,
+    opts,
+  );
 }

@@ -2,31 +2,13 @@
 // misconfigured deployment fails at start with every problem listed, not at the first trade.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { ConfigError, defaultPublicUrl } from './config-error.ts';
+import { bool, httpUrl, isBase64Key, postgresUrl, wsUrl } from './env-fields.ts';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-const postgresUrl = z
-  .string()
-  .url()
-  .refine((v) => /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// or postgresql:// URL');
-
-function isBase64Key(v: string): boolean {
-  return /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32;
-}
+export { ConfigError, defaultPublicUrl };
 
 export const ROLE_NAMES = ['api', 'ingest', 'worker', 'scheduler', 'telegram'] as const;
 export type Role = (typeof ROLE_NAMES)[number];
-
-const httpUrl = z
-  .string()
-  .url()
-  .refine((v) => /^https?:\/\//.test(v), 'must be an http:// or https:// URL');
-const wsUrl = z
-  .string()
-  .url()
-  .refine((v) => /^wss?:\/\//.test(v), 'must be a ws:// or wss:// URL');
 
 const envSchema = z
   .object({
@@ -334,49 +316,16 @@ export type Config = Readonly<{
 
 const KNOWN_PREFIXED = new Set(['POLYCOPY_DATA_DIR', 'POLYCOPY_MASTER_KEY']);
 
-export class ConfigError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
-    this.name = 'ConfigError';
-  }
-}
-
-/** Parses the environment once. Reports every invalid variable in one error. */
 /** The environment with some variables overridden (a CLI flag standing for its variable). */
 export function loadConfigOverriding(overrides: Record<string, string>): Config {
   return loadConfig({ ...process.env, ...overrides });
 }
 
-/**
- * The URL the platform's own links use when PUBLIC_URL is unset: the address it listens on. A
- * wildcard address (0.0.0.0, ::) names no host a browser can open, so links say localhost then.
- */
-export function defaultPublicUrl(host: string, port: number): string {
-  const h = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${h}:${port}`;
-}
-
+/** Parses the environment once. Reports every invalid variable in one error. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // Empty strings mean "unset" (a common .env idiom: `REDIS_URL=`).
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(cleaned);
-  const issues: string[] = [];
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const key = issue.path.join('.') || '(root)';
-      issues.push(`${key}: ${issue.message}`);
-    }
-  }
-  for (const key of Object.keys(cleaned)) {
-    if (key.startsWith('POLYCOPY_') && !KNOWN_PREFIXED.has(key)) issues.push(`${key}: unknown variable`);
-  }
-  // A production deployment must bring its own master key: a generated one would live next to the
-  // data it protects, and a lost one makes every stored credential unreadable.
-  if ((cleaned.NODE_ENV ?? 'development') === 'production' && !cleaned.POLYCOPY_MASTER_KEY) {
-    issues.push('POLYCOPY_MASTER_KEY: required when NODE_ENV=production');
-  }
-  if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
-  const e = parsed.data;
+  const e = parseEnvironment(cleaned);
   const roles = [...(e.ROLES as Role[])];
   // `polycopy start` also runs the bot when a token is set and ROLES was left at its default.
   if (cleaned.ROLES === undefined && e.TELEGRAM_BOT_TOKEN && !roles.includes('telegram'))
@@ -398,21 +347,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retentionDays: e.TRADES_RETENTION_DAYS,
     }),
     tradeQueueRetentionDays: e.TRADE_QUEUE_RETENTION_DAYS,
-    api: Object.freeze({
-      publicUrl: (e.PUBLIC_URL ?? defaultPublicUrl(e.HOST, e.PORT)).replace(/\/+$/, ''),
-      corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
-      trustProxy: e.TRUST_PROXY,
-      bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
-      rateLimit: Object.freeze({
-        perIp: e.RATE_LIMIT_PER_IP,
-        perUser: e.RATE_LIMIT_PER_USER,
-        authPerIp: e.RATE_LIMIT_AUTH_PER_IP,
-      }),
-      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
-      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
-      telegramBotToken: e.TELEGRAM_BOT_TOKEN,
-      webDistDir: e.WEB_DIST_DIR,
-    }),
+    api: apiConfig(e),
     telegram: Object.freeze({
       botToken: e.TELEGRAM_BOT_TOKEN,
       apiUrl: e.TELEGRAM_API_URL,
@@ -425,51 +360,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: Object.freeze({ smtpUrl: e.SMTP_URL, from: e.MAIL_FROM }),
     vault: Object.freeze({ masterKey: e.POLYCOPY_MASTER_KEY }),
     roles: Object.freeze(roles),
-    venue: Object.freeze(
-      e.POLYMARKET_CLOB_URL
-        ? {
-            kind: 'polymarket' as const,
-            chainId: e.POLYMARKET_CHAIN_ID,
-            hosts: Object.freeze({
-              clob: e.POLYMARKET_CLOB_URL,
-              gamma: e.POLYMARKET_GAMMA_URL ?? 'https://gamma-api.polymarket.com',
-              data: e.POLYMARKET_DATA_URL ?? 'https://data-api.polymarket.com',
-              wsMarket: e.POLYMARKET_WS_MARKET_URL ?? 'wss://ws-subscriptions-clob.polymarket.com/ws/market',
-              rtds: e.POLYMARKET_RTDS_URL ?? 'wss://ws-live-data.polymarket.com',
-            }),
-          }
-        : {
-            kind: 'simulator' as const,
-            host: e.SIMULATOR_HOST,
-            port: e.SIMULATOR_PORT,
-            seed: e.SIMULATOR_SEED,
-            speed: e.SIMULATOR_SPEED,
-            historyDays: e.SIMULATOR_HISTORY_DAYS,
-            verifySample: e.SIMULATOR_VERIFY_SAMPLE,
-          },
-    ),
+    venue: venueConfig(e),
     demo: Object.freeze({ enabled: e.DEMO }),
-    engine: Object.freeze({
-      paperStartingBalanceUsd: e.PAPER_STARTING_BALANCE_USD,
-      copyTtlMs: e.COPY_TTL_MS,
-      workerConcurrency: e.WORKER_CONCURRENCY,
-      workerBatchSize: e.WORKER_BATCH_SIZE,
-      workerLeaseMs: e.WORKER_LEASE_MS,
-      workerMarketCacheMs: e.WORKER_MARKET_CACHE_MS,
-      workerBookCacheMs: e.WORKER_BOOK_CACHE_MS,
-      workerLiveBalanceCheck: e.WORKER_LIVE_BALANCE_CHECK,
-      workerFeesAtAck: e.WORKER_FEES_AT_ACK,
-      ingestPollIntervalMs: e.INGEST_POLL_INTERVAL_MS,
-      ingestLegWindowMs: e.INGEST_LEG_WINDOW_MS,
-      ingestInitialLookbackMs: e.INGEST_INITIAL_LOOKBACK_MS,
-      ingestMaxLookbackMs: e.INGEST_MAX_LOOKBACK_MS,
-      polygonWsUrl: e.POLYGON_WS_URL ?? null,
-      polygonHttpUrl: e.POLYGON_HTTP_URL ?? null,
-      chainFeed: e.INGEST_CHAIN_FEED,
-      rtdsMaxLagMs: e.INGEST_RTDS_MAX_LAG_MS,
-      chainMaxCatchUpBlocks: e.INGEST_CHAIN_MAX_CATCH_UP_BLOCKS,
-      exitSlippagePercent: e.EXIT_SLIPPAGE_PERCENT,
-    }),
+    engine: engineConfig(e),
     tracking: Object.freeze({
       discoveryPerList: e.DISCOVERY_PER_LIST,
       discoveryIntervalMs: e.DISCOVERY_INTERVAL_MS,
@@ -487,5 +380,97 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         forMs: e.JOBS_WARMUP_FOR_MS,
       }),
     }),
+  });
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** The schema's reading of the environment, or every problem with it in one ConfigError. */
+function parseEnvironment(cleaned: Record<string, string | undefined>): Env {
+  const parsed = envSchema.safeParse(cleaned);
+  const issues: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.') || '(root)';
+      issues.push(`${key}: ${issue.message}`);
+    }
+  }
+  for (const key of Object.keys(cleaned)) {
+    if (key.startsWith('POLYCOPY_') && !KNOWN_PREFIXED.has(key)) issues.push(`${key}: unknown variable`);
+  }
+  // A production deployment must bring its own master key: a generated one would live next to the
+  // data it protects, and a lost one makes every stored credential unreadable.
+  if ((cleaned.NODE_ENV ?? 'development') === 'production' && !cleaned.POLYCOPY_MASTER_KEY) {
+    issues.push('POLYCOPY_MASTER_KEY: required when NODE_ENV=production');
+  }
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(issues);
+  return parsed.data;
+}
+
+function apiConfig(e: Env): Config['api'] {
+  return Object.freeze({
+    publicUrl: (e.PUBLIC_URL ?? defaultPublicUrl(e.HOST, e.PORT)).replace(/\/+$/, ''),
+    corsOrigins: Object.freeze([...e.CORS_ORIGINS]),
+    trustProxy: e.TRUST_PROXY,
+    bodyLimitBytes: e.API_BODY_LIMIT_BYTES,
+    rateLimit: Object.freeze({
+      perIp: e.RATE_LIMIT_PER_IP,
+      perUser: e.RATE_LIMIT_PER_USER,
+      authPerIp: e.RATE_LIMIT_AUTH_PER_IP,
+    }),
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    telegramBotToken: e.TELEGRAM_BOT_TOKEN,
+    webDistDir: e.WEB_DIST_DIR,
+  });
+}
+
+function venueConfig(e: Env): Config['venue'] {
+  return Object.freeze(
+    e.POLYMARKET_CLOB_URL
+      ? {
+          kind: 'polymarket' as const,
+          chainId: e.POLYMARKET_CHAIN_ID,
+          hosts: Object.freeze({
+            clob: e.POLYMARKET_CLOB_URL,
+            gamma: e.POLYMARKET_GAMMA_URL ?? 'https://gamma-api.polymarket.com',
+            data: e.POLYMARKET_DATA_URL ?? 'https://data-api.polymarket.com',
+            wsMarket: e.POLYMARKET_WS_MARKET_URL ?? 'wss://ws-subscriptions-clob.polymarket.com/ws/market',
+            rtds: e.POLYMARKET_RTDS_URL ?? 'wss://ws-live-data.polymarket.com',
+          }),
+        }
+      : {
+          kind: 'simulator' as const,
+          host: e.SIMULATOR_HOST,
+          port: e.SIMULATOR_PORT,
+          seed: e.SIMULATOR_SEED,
+          speed: e.SIMULATOR_SPEED,
+          historyDays: e.SIMULATOR_HISTORY_DAYS,
+          verifySample: e.SIMULATOR_VERIFY_SAMPLE,
+        },
+  );
+}
+
+function engineConfig(e: Env): Config['engine'] {
+  return Object.freeze({
+    paperStartingBalanceUsd: e.PAPER_STARTING_BALANCE_USD,
+    copyTtlMs: e.COPY_TTL_MS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    workerBatchSize: e.WORKER_BATCH_SIZE,
+    workerLeaseMs: e.WORKER_LEASE_MS,
+    workerMarketCacheMs: e.WORKER_MARKET_CACHE_MS,
+    workerBookCacheMs: e.WORKER_BOOK_CACHE_MS,
+    workerLiveBalanceCheck: e.WORKER_LIVE_BALANCE_CHECK,
+    workerFeesAtAck: e.WORKER_FEES_AT_ACK,
+    ingestPollIntervalMs: e.INGEST_POLL_INTERVAL_MS,
+    ingestLegWindowMs: e.INGEST_LEG_WINDOW_MS,
+    ingestInitialLookbackMs: e.INGEST_INITIAL_LOOKBACK_MS,
+    ingestMaxLookbackMs: e.INGEST_MAX_LOOKBACK_MS,
+    polygonWsUrl: e.POLYGON_WS_URL ?? null,
+    polygonHttpUrl: e.POLYGON_HTTP_URL ?? null,
+    chainFeed: e.INGEST_CHAIN_FEED,
+    rtdsMaxLagMs: e.INGEST_RTDS_MAX_LAG_MS,
+    chainMaxCatchUpBlocks: e.INGEST_CHAIN_MAX_CATCH_UP_BLOCKS,
+    exitSlippagePercent: e.EXIT_SLIPPAGE_PERCENT,
   });
 }

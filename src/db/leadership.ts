@@ -65,144 +65,167 @@ export function describeDatabaseError(err: unknown): string {
 }
 
 export function holdLeadership(opts: LeadershipOptions): Leadership {
-  const { logger, name } = opts;
-  let running = true;
-  let state: LeadershipState = 'starting';
-  let lastProblem: string | undefined;
-  let leaderSince: number | null = null;
-  let client: pg.Client | undefined;
-  let stepDown: (() => Promise<void>) | undefined;
-  let wake: (() => void) | undefined;
-  let leading = deferred();
+  return new LeadershipHolder(opts);
+}
 
-  const enter = (next: LeadershipState, problem?: string) => {
+class LeadershipHolder implements Leadership {
+  private running = true;
+  private current: LeadershipState = 'starting';
+  private lastProblem: string | undefined;
+  private since: number | null = null;
+  private client: pg.Client | undefined;
+  private stepDown: (() => Promise<void>) | undefined;
+  private wake: (() => void) | undefined;
+  private leading = deferred();
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly opts: LeadershipOptions) {
+    this.loop = this.run();
+  }
+
+  get isLeader() {
+    return this.current === 'leader' && this.since !== null;
+  }
+
+  get state() {
+    return this.current;
+  }
+
+  get leaderSince() {
+    return this.since;
+  }
+
+  whenLeading(): Promise<void> {
+    return this.leading.promise;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return this.loop;
+    this.running = false;
+    await this.resign();
+    this.enter('stopped');
+    this.leading.resolve();
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      if (await this.attempt()) {
+        // Leading until stopped or the lock connection is lost.
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      if (this.running) await this.sleep(this.opts.standbyRetryMs ?? 5_000);
+    }
+  }
+
+  private enter(next: LeadershipState, problem?: string): void {
+    const { logger, name } = this.opts;
     // Attempts that fail because the process is stopping say nothing (the database may already be gone).
-    if (!running && next !== 'stopped') return;
-    if (next === state && problem === lastProblem) return;
-    const before = state;
-    state = next;
-    lastProblem = problem;
+    if (!this.running && next !== 'stopped') return;
+    if (next === this.current && problem === this.lastProblem) return;
+    const before = this.current;
+    this.current = next;
+    this.lastProblem = problem;
     if (next === 'leader') logger.info(`${name} is the active process`);
     else if (next === 'standby') logger.info(`another ${name} process is active; standing by`);
     else if (next === 'unreachable')
       logger.warn({ reason: problem }, `${name} cannot check leadership: ${problem}; retrying`);
     else if (next === 'stopped' && before === 'leader') logger.info(`${name} stepped down`);
     else if (next === 'stopped') logger.debug(`${name} stopped standing by`);
-  };
+  }
 
-  const resign = async () => {
-    leaderSince = null;
+  private async resign(): Promise<void> {
+    this.since = null;
     // A later whenLeading() waits for the next term; callers of this one were already answered.
-    if (leading.done) leading = deferred();
-    const down = stepDown;
-    stepDown = undefined;
-    if (down) await down().catch((err: unknown) => logger.error({ err }, `${name} step-down failed`));
-    const c = client;
-    client = undefined;
+    if (this.leading.done) this.leading = deferred();
+    const down = this.stepDown;
+    this.stepDown = undefined;
+    if (down)
+      await down().catch((err: unknown) =>
+        this.opts.logger.error({ err }, `${this.opts.name} step-down failed`),
+      );
+    const c = this.client;
+    this.client = undefined;
     if (c) {
-      await c.query('SELECT pg_advisory_unlock($1)', [opts.lockKey]).catch(() => undefined);
+      await c.query('SELECT pg_advisory_unlock($1)', [this.opts.lockKey]).catch(() => undefined);
       await c.end().catch(() => undefined);
     }
-  };
+  }
 
   /** One try at the lock: 'leader', 'standby', or the problem that kept it from asking. */
-  const tryLock = async (): Promise<{ got: pg.Client } | { problem: string | null }> => {
+  private async tryLock(): Promise<{ got: pg.Client } | { problem: string | null }> {
     const c = new pg.Client({
-      connectionString: opts.databaseUrl,
-      application_name: `polycopy-${name}-lock`,
+      connectionString: this.opts.databaseUrl,
+      application_name: `polycopy-${this.opts.name}-lock`,
     });
     // Until the lock is held, a dropped connection is only a failed attempt; without a listener pg
     // would raise it as an uncaught exception.
     c.on('error', () => undefined);
     try {
       await c.connect();
-      const r = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [opts.lockKey]);
-      if (r.rows[0]?.ok && running) return { got: c };
+      const r = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [this.opts.lockKey]);
+      if (r.rows[0]?.ok && this.running) return { got: c };
       await c.end();
       return { problem: null };
     } catch (err) {
       await c.end().catch(() => undefined);
       return { problem: describeDatabaseError(err) };
     }
-  };
+  }
 
-  const attempt = async (): Promise<boolean> => {
-    const r = await tryLock();
-    if (!running) {
+  private async attempt(): Promise<boolean> {
+    const r = await this.tryLock();
+    if (!this.running) {
       if ('got' in r) await r.got.end().catch(() => undefined);
       return false;
     }
     if (!('got' in r)) {
-      if (r.problem === null) enter('standby');
-      else enter('unreachable', r.problem);
+      if (r.problem === null) this.enter('standby');
+      else this.enter('unreachable', r.problem);
       return false;
     }
-    client = r.got;
+    this.holdLock(r.got);
+    this.since = Date.now();
+    this.enter('leader');
+    try {
+      this.stepDown = await this.opts.lead();
+    } catch (err) {
+      this.opts.logger.error({ err }, `${this.opts.name} could not start as the active process; standing by`);
+      await this.resign();
+      this.current = 'starting';
+      return false;
+    }
+    this.leading.resolve();
+    return true;
+  }
+
+  /** Keeps the lock's connection; losing it loses the lock, so the process steps down. */
+  private holdLock(client: pg.Client): void {
+    this.client = client;
     client.removeAllListeners('error');
     client.on('error', (err) => {
-      if (!running) return;
-      logger.error(
-        { reason: describeDatabaseError(err) },
-        `${name} lost its lock connection (${describeDatabaseError(err)}); stepping down`,
+      if (!this.running) return;
+      const reason = describeDatabaseError(err);
+      this.opts.logger.error(
+        { reason },
+        `${this.opts.name} lost its lock connection (${reason}); stepping down`,
       );
-      state = 'starting';
-      void resign().then(() => wake?.());
+      this.current = 'starting';
+      void this.resign().then(() => this.wake?.());
     });
-    leaderSince = Date.now();
-    enter('leader');
-    try {
-      stepDown = await opts.lead();
-    } catch (err) {
-      logger.error({ err }, `${name} could not start as the active process; standing by`);
-      await resign();
-      state = 'starting';
-      return false;
-    }
-    leading.resolve();
-    return true;
-  };
+  }
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
-      wake = () => {
+      this.wake = () => {
         clearTimeout(t);
         resolve();
       };
     });
-
-  const loop = (async () => {
-    while (running) {
-      if (await attempt()) {
-        // Leading until stopped or the lock connection is lost.
-        await new Promise<void>((resolve) => (wake = resolve));
-        continue;
-      }
-      if (running) await sleep(opts.standbyRetryMs ?? 5_000);
-    }
-  })();
-
-  return {
-    get isLeader() {
-      return state === 'leader' && leaderSince !== null;
-    },
-    get state() {
-      return state;
-    },
-    get leaderSince() {
-      return leaderSince;
-    },
-    whenLeading: () => leading.promise,
-    async stop() {
-      if (!running) return loop;
-      running = false;
-      await resign();
-      enter('stopped');
-      leading.resolve();
-      wake?.();
-      await loop;
-    },
-  };
+  }
 }
 
 function deferred(): { promise: Promise<void>; resolve: () => void; readonly done: boolean } {

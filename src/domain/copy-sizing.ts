@@ -187,16 +187,8 @@ function wantedShares(input: BuySizingInput): Decimal {
   return desiredShares!;
 }
 
-export function sizeBuyCopy(input: BuySizingInput): BuySizing {
-  const { leaderPrice, leaderSize, relationship: rel, user, market } = input;
-  const orderType = input.orderType ?? 'FOK';
-  const capPrice = input.capPrice ?? leaderPrice;
-  // A malformed fill from a source is data, not a bug here: record it as skipped.
-  if (!isPrice(leaderPrice) || !leaderSize.gt(ZERO)) {
-    return skip('invalid_leader_fill', `price ${leaderPrice.toFixed()}, size ${leaderSize.toFixed()}`);
-  }
-  requirePrice(capPrice, 'cap price');
-  const desiredShares = wantedShares(input);
+/** The relationship's and the user's limits and exposures must not be negative. */
+function requireNonNegativeLimits({ relationship: rel, user }: BuySizingInput): void {
   for (const [value, what] of [
     [rel.maxInvestmentPerTradeUsd, 'max_investment_per_trade_usd'],
     [rel.maxTotalExposureUsd, 'relationship max_total_exposure_usd'],
@@ -207,8 +199,16 @@ export function sizeBuyCopy(input: BuySizingInput): BuySizing {
   ] as const) {
     requireNonNegative(value, what);
   }
+}
 
-  // Exposure already at or past its cap: nothing to size, and the reason is the cap, not the size.
+/**
+ * What room the exposure caps and the budget leave, or the skip when one is already used up:
+ * nothing to size, and the reason is the cap, not the size.
+ */
+function capRoom(
+  { relationship: rel, user }: BuySizingInput,
+  desiredShares: Decimal,
+): Skip | { relRemaining: Decimal; userRemaining: Decimal; budgetRemaining: Decimal | null } {
   const relRemaining = rel.maxTotalExposureUsd.minus(rel.exposureUsd);
   if (!relRemaining.gt(ZERO)) {
     return skip(
@@ -230,6 +230,25 @@ export function sizeBuyCopy(input: BuySizingInput): BuySizing {
   if (!desiredShares.gt(ZERO)) {
     return skip('below_venue_minimum', 'the sizing asked for no shares');
   }
+
+  return { relRemaining, userRemaining, budgetRemaining };
+}
+
+export function sizeBuyCopy(input: BuySizingInput): BuySizing {
+  const { leaderPrice, leaderSize, relationship: rel, user, market } = input;
+  const orderType = input.orderType ?? 'FOK';
+  const capPrice = input.capPrice ?? leaderPrice;
+  // A malformed fill from a source is data, not a bug here: record it as skipped.
+  if (!isPrice(leaderPrice) || !leaderSize.gt(ZERO)) {
+    return skip('invalid_leader_fill', `price ${leaderPrice.toFixed()}, size ${leaderSize.toFixed()}`);
+  }
+  requirePrice(capPrice, 'cap price');
+  const desiredShares = wantedShares(input);
+  requireNonNegativeLimits(input);
+
+  const room = capRoom(input, desiredShares);
+  if ('kind' in room) return room;
+  const { relRemaining, userRemaining, budgetRemaining } = room;
 
   const proportionalNotional = desiredShares.times(leaderPrice);
   const caps: Array<{ cap: SizingCap; usd: Decimal }> = [

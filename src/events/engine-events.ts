@@ -1,10 +1,11 @@
 // The events the copy engine publishes where it records an outcome, each inside the transaction that
 // records it (see publish.ts). Kept here so the engine's own files only gain one call each.
 import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
+import type { TradeQueueTable } from '../db/schema.ts';
 import { Decimal, toWire } from '../domain/money.ts';
-import type { ExecutedCopy } from '../execution/record-execution.ts';
-import type { SettledPosition } from '../positions/resolution.ts';
+import type { Resolution } from '../domain/pnl.ts';
 import { canReceive } from './notification-outbox.ts';
 import { publishUserEvent, USER_EVENTS_CHANNEL } from './publish.ts';
 
@@ -19,16 +20,42 @@ async function relationshipPnl(tx: Tx, relationshipId: string, assetId: string |
   return rows[0] ?? null;
 }
 
+/** What an executed copy's events say beyond its queue row (the copy engine's record of it). */
+export interface ExecutedFigures {
+  readonly tradeId: string;
+  readonly venueOrderId: string;
+  /** Average fill price. */
+  readonly price: Decimal;
+  readonly filledSize: Decimal;
+  readonly notional: Decimal;
+  readonly fees: Decimal;
+  /** Realized P&L of the lots a SELL closed (zero for a BUY). */
+  readonly realized: Decimal;
+  readonly executionMs: number | null;
+  readonly executedAt: Date;
+}
+
+/** A copy position settled at market resolution (src/positions/resolution.ts), as its events say. */
+export interface SettledPosition {
+  readonly relationshipId: string;
+  readonly userId: string;
+  readonly assetId: string;
+  readonly resolution: Resolution;
+  readonly lots: number;
+  readonly shares: string;
+  readonly payoutUsd: string;
+  readonly realizedPnlUsd: string;
+}
+
 /**
  * copy.executed for every recorded copy; for a SELL (mirrored sell or exit) also pnl.updated, and
  * position.closed when it left no shares of the token in the relationship.
  */
 export async function publishExecuted(
   tx: Tx,
-  e: ExecutedCopy,
-  x: { tradeId: string; price: Decimal; realized: Decimal; executionMs: number | null },
+  r: Selectable<TradeQueueTable>,
+  x: ExecutedFigures,
 ): Promise<void> {
-  const r = e.row;
   await publishUserEvent(tx, r.user_id, 'copy.executed', {
     queueId: r.id,
     tradeId: x.tradeId,
@@ -40,12 +67,12 @@ export async function publishExecuted(
     mode: r.mode,
     purpose: r.purpose,
     price: toWire(x.price),
-    size: toWire(e.result.filledSize),
-    notionalUsd: usd(e.result.notional),
-    feesUsd: usd(e.result.fees),
-    venueOrderId: e.result.venueOrderId,
+    size: toWire(x.filledSize),
+    notionalUsd: usd(x.notional),
+    feesUsd: usd(x.fees),
+    venueOrderId: x.venueOrderId,
     executionTimeMs: x.executionMs === null ? null : String(x.executionMs),
-    executedAt: e.executedAt.toISOString(),
+    executedAt: x.executedAt.toISOString(),
   });
   if (r.side !== 'SELL') return;
   const after = await relationshipPnl(tx, r.copy_relationship_id, r.asset_id);

@@ -11,52 +11,23 @@
 // Retries happen in one layer only: the queue (scheduled_for + retry_count). Nothing here loops.
 import { reasonMessage, reasonOutcome, type CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import { decideRetry } from '../domain/queue-retry.ts';
-import type { Db } from '../db/client.ts';
-import type { Logger } from '../observability/logger.ts';
 import { isVenueError, VenueError } from '../venue/errors.ts';
 import type { OrderResult, Venue } from '../venue/venue.ts';
 import { LiveCredentialError } from '../vault/live-venue-factory.ts';
 import { loadExecutionContext, type ExecutionContext } from './execution-context.ts';
-import { canPrepare, persistedRequest } from './order-identity.ts';
+import type { ExecutionOutcome, ExecutionStage, ExecutorDeps } from './executor-deps.ts';
+import { canPrepare, clientOrderIdFor, persistedRequest } from './order-identity.ts';
 import type { QueueRow } from './queue-claims.ts';
 import { recordExecution } from './record-execution.ts';
 import { endClaim, scheduleRetry } from './settle-claim.ts';
 import { admitRow } from './stage-admit.ts';
 import { priceRow } from './stage-price.ts';
 import { RECONCILE_PREFIX } from './unsettled-rows.ts';
-import type { VenueProvider } from './venue-provider.ts';
 
-export interface ExecutorDeps {
-  readonly db: Db;
-  readonly venues: VenueProvider;
-  readonly logger: Logger;
-  readonly now?: () => Date;
-  readonly random?: () => number;
-  /**
-   * Called as a row passes each stage (benchmarks, diagnostics): context read, venue built, pricing
-   * reads done, admitted, answered by the venue.
-   */
-  readonly trace?: (rowId: string, stage: ExecutionStage) => void;
-  /**
-   * Live BUYs: 'exchange' (default) leaves the balance to the exchange, which refuses an order it
-   * cannot fund (recorded as insufficient_balance); 'read' also reads the balance before each order
-   * and refuses it here — one more request per copy from the venue's rate-limited budget
-   * (GET /balance-allowance, 200 per 10 s), which then bounds copies per second.
-   */
-  readonly liveBalanceCheck?: 'exchange' | 'read';
-}
-
-export type ExecutionStage = 'context' | 'venue' | 'reads' | 'admitted' | 'answered';
-
-export type ExecutionOutcome =
-  | { kind: 'executed'; tradeId: string; order: OrderResult }
-  | { kind: 'skipped'; reason: CopyOutcomeReason }
-  | { kind: 'failed'; reason: CopyOutcomeReason }
-  | { kind: 'retry'; at: Date; errorKind: string }
-  | { kind: 'lost_claim' };
-
-/** The deterministic client order id of a queue row: its identity at the venue. */
-export const clientOrderIdFor = (rowId: string) => `polycopy-q${rowId}`;
+// The executor's types and the order identity live in their own files (the stages import them
+// too); re-exported here, the executor's entry point, for its callers.
+export type { ExecutionOutcome, ExecutionStage, ExecutorDeps } from './executor-deps.ts';
+export { clientOrderIdFor } from './order-identity.ts';
 
 /** Ends the claim without an order, with the reason's decision (skipped or failed) at once. */
 async function skip(

@@ -6,6 +6,9 @@ import { Decimal } from '../domain/money.ts';
 import type { PlaceOrderRequest, Venue } from '../venue/venue.ts';
 import type { QueueRow } from './queue-claims.ts';
 
+/** The deterministic client order id of a queue row: its identity at the venue. */
+export const clientOrderIdFor = (rowId: string) => `polycopy-q${rowId}`;
+
 /**
  * A venue that can recompute an order's identity from its request without sending it
  * (PolymarketVenue.prepare). A venue built for this attempt has never seen the order an earlier

@@ -16,7 +16,7 @@ import { judgeSignedOrder, refusalForLateCopy } from '../domain/late-copy.ts';
 import { Decimal } from '../domain/money.ts';
 import type { CopyOutcomeReason } from '../domain/skip-reasons.ts';
 import type { Market, OrderBook, Venue } from '../venue/venue.ts';
-import type { ExecutorDeps } from './execute-claim.ts';
+import type { ExecutorDeps } from './executor-deps.ts';
 import type { QueueRow } from './queue-claims.ts';
 
 export interface PricedRow {

@@ -15,7 +15,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../observability/logger.ts';
-import { executeClaim, type ExecutionOutcome, type ExecutorDeps } from './execute-claim.ts';
+import { executeClaim } from './execute-claim.ts';
+import type { ExecutionOutcome, ExecutorDeps } from './executor-deps.ts';
 import {
   cancelExpired,
   claimBatch,

@@ -101,11 +101,20 @@ export function jobSettings(config: Config): JobSettings {
   };
 }
 
+type CatalogEntry = JobSpec & { on: boolean };
+
+const every = (ms: number): JobSchedule => ({ everyMs: ms });
+
 /** The enabled jobs of a deployment, in start-up order. */
 export function jobSpecs(s: JobSettings): JobSpec[] {
-  const every = (ms: number): JobSchedule => ({ everyMs: ms });
+  const all = [...trackingJobs(s), ...upkeepJobs(s), ...telegramJobs(s)];
+  return all.filter((j) => j.on).map(({ on: _, ...spec }) => spec);
+}
+
+/** Discovery → backfill → metrics: the leaderboard's chain, run in that order at start. */
+function trackingJobs(s: JobSettings): CatalogEntry[] {
   const warm = `warm-up: again every ${describeSchedule(every(s.warmup.intervalMs)).slice(6)} while fewer than ${s.warmup.minTraders} traders`;
-  const all: Array<JobSpec & { on: boolean }> = [
+  return [
     {
       name: 'discovery',
       role: 'scheduler',
@@ -132,6 +141,12 @@ export function jobSpecs(s: JobSettings): JobSpec[] {
       extra: `after the backfill at start and whenever it records fills; ${warm}`,
       after: 'backfill',
     },
+  ];
+}
+
+/** Positions, upkeep and the figures other jobs and the engine read. */
+function upkeepJobs(s: JobSettings): CatalogEntry[] {
+  return [
     {
       name: 'mark',
       role: 'scheduler',
@@ -184,6 +199,12 @@ export function jobSpecs(s: JobSettings): JobSpec[] {
       schedule: every(s.sizingMs),
       extra: null,
     },
+  ];
+}
+
+/** The bot's jobs (the telegram role). */
+function telegramJobs(s: JobSettings): CatalogEntry[] {
+  return [
     {
       name: 'daily-summary',
       role: 'telegram',
@@ -203,5 +224,4 @@ export function jobSpecs(s: JobSettings): JobSpec[] {
       extra: null,
     },
   ];
-  return all.filter((j) => j.on).map(({ on: _, ...spec }) => spec);
 }

@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../db/client.ts';
 import { withTransaction } from '../db/client.ts';
 import { Decimal, toWire } from '../domain/money.ts';
-import { publishSettled } from '../events/engine-events.ts';
+import { publishSettled, type SettledPosition } from '../events/engine-events.ts';
 import { resolutionFor, settlementPrice, settlePosition, type Resolution } from '../domain/pnl.ts';
 import type { Market, MarketDataSource } from '../venue/venue.ts';
 import { openCopyTokens } from './mark-to-market.ts';
@@ -24,17 +24,6 @@ export interface ResolutionDeps {
   readonly db: Db;
   readonly marketData: MarketDataSource;
   readonly now?: () => Date;
-}
-
-export interface SettledPosition {
-  readonly relationshipId: string;
-  readonly userId: string;
-  readonly assetId: string;
-  readonly resolution: Resolution;
-  readonly lots: number;
-  readonly shares: string;
-  readonly payoutUsd: string;
-  readonly realizedPnlUsd: string;
 }
 
 export interface ResolutionReport {
@@ -94,18 +83,49 @@ async function settleToken(
        FOR UPDATE OF t`.execute(tx);
   if (lots.length === 0) return [];
   const price = settlementPrice(resolution);
-  const perRel = new Map<
-    string,
-    {
-      userId: string;
-      mode: 'live' | 'paper';
-      lots: number;
-      shares: Decimal;
-      entry: Decimal;
-      payout: Decimal;
-      realized: Decimal;
-    }
-  >();
+  const { perRel, updates } = settleLots(lots, resolution);
+  await sql`
+    UPDATE trades t
+       SET status = 'closed', exit_price = ${toWire(price)}::numeric, exit_value_usd = v.exit_value,
+           fees_usd = v.fees, gas_fee_usd = v.gas, realized_pnl_usd = v.realized,
+           realized_pnl_percent = v.realized_pct, exit_timestamp = ${at}::timestamptz,
+           current_value_usd = NULL, unrealized_pnl_usd = NULL
+      FROM (VALUES ${sql.join(updates)}) AS v (id, entry_timestamp, exit_value, fees, gas, realized, realized_pct)
+     WHERE t.id = v.id AND t.entry_timestamp = v.entry_timestamp AND t.status = 'open'`.execute(tx);
+
+  const out: SettledPosition[] = [];
+  for (const [relId, a] of perRel) {
+    await settleRelationship(tx, { relId, token, resolution, price, at }, a);
+    const settled: SettledPosition = {
+      relationshipId: relId,
+      userId: a.userId,
+      assetId: token,
+      resolution,
+      lots: a.lots,
+      shares: a.shares.toFixed(),
+      payoutUsd: usd(a.payout),
+      realizedPnlUsd: usd(a.realized),
+    };
+    out.push(settled);
+    await publishSettled(tx, settled); // position.closed + pnl.updated, delivered on commit
+  }
+  return out;
+}
+
+/** What the lots of one relationship in the token settled to. */
+interface RelationshipSettlement {
+  userId: string;
+  mode: 'live' | 'paper';
+  lots: number;
+  shares: Decimal;
+  entry: Decimal;
+  payout: Decimal;
+  realized: Decimal;
+}
+
+/** Each lot settled (its row's new values) and the sums per relationship. */
+function settleLots(lots: readonly LotRow[], resolution: Resolution) {
+  const perRel = new Map<string, RelationshipSettlement>();
   const updates = lots.map((lot) => {
     const { closed } = settlePosition(
       {
@@ -135,65 +155,53 @@ async function settleToken(
       ${usd(closed.feesUsd)}::numeric, ${toWire(closed.gasFeeUsd)}::numeric, ${usd(closed.realizedPnlUsd)}::numeric,
       ${closed.realizedPnlPercent === null ? null : toWire(closed.realizedPnlPercent)}::numeric)`;
   });
-  await sql`
-    UPDATE trades t
-       SET status = 'closed', exit_price = ${toWire(price)}::numeric, exit_value_usd = v.exit_value,
-           fees_usd = v.fees, gas_fee_usd = v.gas, realized_pnl_usd = v.realized,
-           realized_pnl_percent = v.realized_pct, exit_timestamp = ${at}::timestamptz,
-           current_value_usd = NULL, unrealized_pnl_usd = NULL
-      FROM (VALUES ${sql.join(updates)}) AS v (id, entry_timestamp, exit_value, fees, gas, realized, realized_pct)
-     WHERE t.id = v.id AND t.entry_timestamp = v.entry_timestamp AND t.status = 'open'`.execute(tx);
+  return { perRel, updates };
+}
 
-  const out: SettledPosition[] = [];
-  for (const [relId, a] of perRel) {
-    await sql`
-      UPDATE copy_positions
-         SET shares = 0, cost_usd = 0, realized_pnl_usd = realized_pnl_usd + ${usd(a.realized)}::numeric,
-             updated_at = now()
-       WHERE copy_relationship_id = ${relId} AND asset_id = ${token}`.execute(tx);
-    await sql`
-      UPDATE copy_relationships SET total_pnl_usd = total_pnl_usd + ${usd(a.realized)}::numeric
-       WHERE id = ${relId}`.execute(tx);
-    await sql`
-      UPDATE users SET total_earned_usd = total_earned_usd + ${usd(a.payout)}::numeric
-       WHERE id = ${a.userId}`.execute(tx);
-    if (a.mode === 'paper' && a.payout.gt(0)) {
-      await tx
-        .insertInto('paper_cash')
-        .values({
-          account_id: a.userId,
-          entry_id: `resolution:${relId}:${token}`,
-          amount: usd(a.payout),
-          memo: `market resolved (${resolution}): ${a.shares.toFixed()} shares of ${token} at ${price.toFixed()}`,
-          at_ms: at.getTime(),
-        })
-        .onConflict((oc) => oc.columns(['account_id', 'entry_id']).doNothing())
-        .execute();
-    }
+/**
+ * The relationship's position zeroed, its P&L and its user's earnings credited, a paper payout
+ * to the paper cash (once), and the position event that records it.
+ */
+async function settleRelationship(
+  tx: Tx,
+  x: { relId: string; token: string; resolution: Resolution; price: Decimal; at: Date },
+  a: RelationshipSettlement,
+): Promise<void> {
+  const { relId, token, resolution, price, at } = x;
+  await sql`
+    UPDATE copy_positions
+       SET shares = 0, cost_usd = 0, realized_pnl_usd = realized_pnl_usd + ${usd(a.realized)}::numeric,
+           updated_at = now()
+     WHERE copy_relationship_id = ${relId} AND asset_id = ${token}`.execute(tx);
+  await sql`
+    UPDATE copy_relationships SET total_pnl_usd = total_pnl_usd + ${usd(a.realized)}::numeric
+     WHERE id = ${relId}`.execute(tx);
+  await sql`
+    UPDATE users SET total_earned_usd = total_earned_usd + ${usd(a.payout)}::numeric
+     WHERE id = ${a.userId}`.execute(tx);
+  if (a.mode === 'paper' && a.payout.gt(0)) {
     await tx
-      .insertInto('position_events')
+      .insertInto('paper_cash')
       .values({
-        user_id: a.userId,
-        copy_relationship_id: relId,
-        asset_id: token,
-        kind: 'resolution',
-        detail:
-          `market resolved, ${resolution}: ${a.shares.toFixed()} shares settled at ${price.toFixed()} ` +
-          `= $${usd(a.payout)} (cost $${usd(a.entry)}, realized P&L $${usd(a.realized)})`,
+        account_id: a.userId,
+        entry_id: `resolution:${relId}:${token}`,
+        amount: usd(a.payout),
+        memo: `market resolved (${resolution}): ${a.shares.toFixed()} shares of ${token} at ${price.toFixed()}`,
+        at_ms: at.getTime(),
       })
+      .onConflict((oc) => oc.columns(['account_id', 'entry_id']).doNothing())
       .execute();
-    const settled: SettledPosition = {
-      relationshipId: relId,
-      userId: a.userId,
-      assetId: token,
-      resolution,
-      lots: a.lots,
-      shares: a.shares.toFixed(),
-      payoutUsd: usd(a.payout),
-      realizedPnlUsd: usd(a.realized),
-    };
-    out.push(settled);
-    await publishSettled(tx, settled); // position.closed + pnl.updated, delivered on commit
   }
-  return out;
+  await tx
+    .insertInto('position_events')
+    .values({
+      user_id: a.userId,
+      copy_relationship_id: relId,
+      asset_id: token,
+      kind: 'resolution',
+      detail:
+        `market resolved, ${resolution}: ${a.shares.toFixed()} shares settled at ${price.toFixed()} ` +
+        `= $${usd(a.payout)} (cost $${usd(a.entry)}, realized P&L $${usd(a.realized)})`,
+    })
+    .execute();
 }

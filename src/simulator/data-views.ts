@@ -10,7 +10,7 @@ import type { MatchingEngine } from './engine/matching-engine.ts';
 import type { EngineMarket, EngineOrder, Fill, FillLeg, OutcomeIndex } from './engine/types.ts';
 import { MICRO, fromMicro } from './engine/units.ts';
 import type { SimMarket } from './model/catalog.ts';
-import type { FillEvent, LegEvent, WalletInfo } from './simulation.ts';
+import type { FillEvent, LegEvent, WalletInfo } from './simulation-events.ts';
 
 const DAY_MS = 86_400_000;
 

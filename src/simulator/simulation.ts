@@ -40,6 +40,9 @@ import {
   type TraderStyle,
 } from './model/traders.ts';
 import * as views from './data-views.ts';
+import type { FillEvent, WalletInfo } from './simulation-events.ts';
+
+export type { FillEvent, LegEvent, WalletInfo } from './simulation-events.ts';
 import { heapPop as popHeap, heapPush as pushHeap } from './engine/min-heap.ts';
 
 const DAY_MS = 86_400_000;
@@ -119,40 +122,6 @@ export const DEFAULT_SIMULATION_CONFIG: SimulationConfig = {
   walk: DEFAULT_WALK,
 };
 
-export interface LegEvent {
-  wallet: string;
-  role: 'MAKER' | 'TAKER';
-  orderId: string;
-  /** Token id. */
-  asset: string;
-  outcome: string;
-  outcomeIndex: number;
-  side: 'BUY' | 'SELL';
-  price: Decimal;
-  size: Decimal;
-  /** pUSD paid or received, fees excluded. */
-  usdcSize: Decimal;
-  fee: Decimal;
-}
-
-export interface FillEvent {
-  id: string;
-  tradeId: string;
-  transactionHash: string;
-  logIndex: number;
-  /** Epoch ms. */
-  timestamp: number;
-  conditionId: string;
-  slug: string;
-  title: string;
-  eventSlug: string;
-  icon: string;
-  matchType: 'NORMAL' | 'MINT' | 'MERGE';
-  size: Decimal;
-  maker: LegEvent;
-  taker: LegEvent;
-}
-
 export interface MarketResolvedEvent {
   conditionId: string;
   market: SimMarket;
@@ -170,13 +139,6 @@ export interface OrderUpdateEvent {
 
 export type FundRequest =
   { pusd: string | Decimal } | { tokenId: string; size: string | Decimal; price?: string | Decimal };
-
-export interface WalletInfo {
-  address: string;
-  name: string;
-  pseudonym: string;
-  style: TraderStyle | 'market-maker' | 'external' | 'treasury';
-}
 
 const enum Kind {
   Walk,

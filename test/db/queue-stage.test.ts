@@ -70,7 +70,8 @@ describe('trade_queue.stage', () => {
     for (const stage of QUEUE_STAGES)
       for (const status of STATUSES) {
         const attempt = insertQueueRow(db, user.id, rel.id, { status, stage, ...lease(status) });
-        if (STAGE_STATUSES[stage].includes(status)) await expect(attempt).resolves.toBeTruthy();
+        if (STAGE_STATUSES[stage].includes(status))
+          await expect(attempt).resolves.toMatchObject({ status, stage });
         else await expect(attempt, `${status}/${stage}`).rejects.toThrow(/trade_queue_stage_valid/);
       }
   });

@@ -94,66 +94,129 @@ export function computeTraderMetrics(
   opts: MetricsOptions,
 ): TraderMetrics {
   const now = opts.now;
-  const dust = opts.dustShares ?? DEFAULT_DUST_SHARES;
   const since = now.getTime() - PNL_WINDOW_DAYS * DAY_MS;
   const recorded = fills.filter((f) => f.at.getTime() <= now.getTime());
+  const { events, closed, openPositions } = replayTokens(
+    recorded,
+    marks,
+    now,
+    opts.dustShares ?? DEFAULT_DUST_SHARES,
+  );
+  const { days, dense, k } = dailySeries(events, now);
+
+  const total = events.reduce((a, e) => a.plus(e.pnl), ZERO);
+  const pnl7 = events.filter((e) => e.at.getTime() > since).reduce((a, e) => a.plus(e.pnl), ZERO);
+  const pct = (x: Decimal) => (k.gt(0) ? bounded(x.div(k).times(100), P10_4, 4) : ZERO);
+  const rf = opts.riskFreeRate ?? DEFAULT_RISK_FREE_RATE;
+  const sharpe = sharpeRatio(dense, k, rf, PERIODS_PER_YEAR);
+  const vol = volatility(dense, k, PERIODS_PER_YEAR);
+  const dd = maxDrawdown(dense, k);
+  const times = recorded.map((f) => f.at.getTime());
+  return {
+    pnl7d: round(pnl7, 6),
+    pnl7dPercent: pct(pnl7),
+    totalPnl: round(total, 6),
+    totalPnlPercent: pct(total),
+    totalVolumeUsd: recorded.reduce((a, f) => a.plus(f.notional), ZERO),
+    ...closedPositionFigures(closed),
+    sharpeRatio: sharpe === null ? null : bounded(sharpe, P10_4, 4),
+    maxDrawdown: dd === null ? null : bounded(dd, P10_4, 4),
+    volatility: vol === null ? null : bounded(vol, P10_4, 4),
+    capitalBase: round(k, 6),
+    activeDays: [...days.values()].filter((d) => d.fills > 0).length,
+    equityDays: dense.length,
+    openPositions,
+    fills: recorded.length,
+    firstTradeAt: times.length > 0 ? new Date(Math.min(...times)) : null,
+    lastTradeAt: times.length > 0 ? new Date(Math.max(...times)) : null,
+  };
+}
+
+interface ClosedPosition {
+  readonly pnl: Decimal;
+  readonly cost: Decimal;
+  readonly heldMs: number;
+}
+
+/** Every token's fills replayed: the P&L events, the closed positions and the open ones counted. */
+function replayTokens(
+  recorded: readonly TraderFill[],
+  marks: ReadonlyMap<string, TokenMark>,
+  now: Date,
+  dust: Decimal,
+) {
   const byToken = new Map<string, TraderFill[]>();
   for (const f of recorded) byToken.set(f.token, [...(byToken.get(f.token) ?? []), f]);
-
   const events: PnlEvent[] = [];
-  const closed: Array<{ pnl: Decimal; cost: Decimal; heldMs: number }> = [];
+  const closed: ClosedPosition[] = [];
   let openPositions = 0;
   for (const [token, tokenFills] of byToken) {
-    const r = replayPosition(tokenFills, dust);
-    for (const x of r.fills) {
+    const t = replayToken(tokenFills, marks.get(token), now, dust);
+    events.push(...t.events);
+    closed.push(...t.closed);
+    if (t.open) openPositions += 1;
+  }
+  return { events, closed, openPositions };
+}
+
+/** One token: its fills' P&L, then the settlement at resolution or the mark of what is still held. */
+function replayToken(
+  tokenFills: readonly TraderFill[],
+  mark: TokenMark | undefined,
+  now: Date,
+  dust: Decimal,
+) {
+  const r = replayPosition(tokenFills, dust);
+  const events: PnlEvent[] = r.fills.map((x) => ({
+    at: x.fill.at,
+    pnl: x.increment,
+    spend: (x.fill.side === 'BUY' ? x.fill.notional : ZERO).plus(x.fill.fees),
+    proceeds: x.matchedSold.times(x.fill.price),
+    isFill: true,
+  }));
+  let settlement: { at: Date; pnl: Decimal } | null = null;
+  // A resolution after the clock has not happened yet (as a fill after it has not).
+  const resolved =
+    mark !== undefined &&
+    mark.resolved &&
+    mark.payout !== null &&
+    mark.resolvedAt !== null &&
+    mark.resolvedAt.getTime() <= now.getTime();
+  let open = false;
+  if (r.shares.gt(0) && r.lastPrice !== null && r.lastAt !== null) {
+    if (resolved && mark.payout !== null && mark.resolvedAt !== null) {
+      const at = new Date(Math.max(mark.resolvedAt.getTime(), r.lastAt.getTime()));
+      const pnl = r.shares.times(mark.payout.minus(r.lastPrice));
+      settlement = { at, pnl };
+      events.push({ at, pnl, spend: ZERO, proceeds: r.shares.times(mark.payout), isFill: false });
+    } else if (mark !== undefined && mark.price !== null) {
       events.push({
-        at: x.fill.at,
-        pnl: x.increment,
-        spend: (x.fill.side === 'BUY' ? x.fill.notional : ZERO).plus(x.fill.fees),
-        proceeds: x.matchedSold.times(x.fill.price),
-        isFill: true,
+        at: now,
+        pnl: r.shares.times(mark.price.minus(r.lastPrice)),
+        spend: ZERO,
+        proceeds: ZERO,
+        isFill: false,
       });
     }
-    let settlement: { at: Date; pnl: Decimal } | null = null;
-    const mark = marks.get(token);
-    // A resolution after the clock has not happened yet (as a fill after it has not).
-    const resolved =
-      mark !== undefined &&
-      mark.resolved &&
-      mark.payout !== null &&
-      mark.resolvedAt !== null &&
-      mark.resolvedAt.getTime() <= now.getTime();
-    if (r.shares.gt(0) && r.lastPrice !== null && r.lastAt !== null) {
-      if (resolved && mark.payout !== null && mark.resolvedAt !== null) {
-        const at = new Date(Math.max(mark.resolvedAt.getTime(), r.lastAt.getTime()));
-        const pnl = r.shares.times(mark.payout.minus(r.lastPrice));
-        settlement = { at, pnl };
-        events.push({ at, pnl, spend: ZERO, proceeds: r.shares.times(mark.payout), isFill: false });
-      } else if (mark !== undefined && mark.price !== null) {
-        events.push({
-          at: now,
-          pnl: r.shares.times(mark.price.minus(r.lastPrice)),
-          spend: ZERO,
-          proceeds: ZERO,
-          isFill: false,
-        });
-      }
-      if (r.shares.gt(dust) && !resolved) openPositions += 1;
-    }
-    for (const e of r.episodes) {
-      if (e.closedAt !== null) {
-        closed.push({ pnl: e.pnl, cost: e.cost, heldMs: e.closedAt.getTime() - e.openedAt.getTime() });
-      } else if (settlement !== null && e.number === r.lastEpisode && r.shares.gt(dust)) {
-        closed.push({
-          pnl: e.pnl.plus(settlement.pnl),
-          cost: e.cost,
-          heldMs: settlement.at.getTime() - e.openedAt.getTime(),
-        });
-      }
+    open = r.shares.gt(dust) && !resolved;
+  }
+  const closed: ClosedPosition[] = [];
+  for (const e of r.episodes) {
+    if (e.closedAt !== null) {
+      closed.push({ pnl: e.pnl, cost: e.cost, heldMs: e.closedAt.getTime() - e.openedAt.getTime() });
+    } else if (settlement !== null && e.number === r.lastEpisode && r.shares.gt(dust)) {
+      closed.push({
+        pnl: e.pnl.plus(settlement.pnl),
+        cost: e.cost,
+        heldMs: settlement.at.getTime() - e.openedAt.getTime(),
+      });
     }
   }
+  return { events, closed, open };
+}
 
-  // Daily series, in day order.
+/** The daily series in day order, the capital base, and the dense daily P&L up to today. */
+function dailySeries(events: readonly PnlEvent[], now: Date) {
   const days = new Map<number, { pnl: Decimal; spend: Decimal; proceeds: Decimal; fills: number }>();
   for (const e of events) {
     const d = utcDay(e.at);
@@ -172,24 +235,14 @@ export function computeTraderMetrics(
   const dense: Decimal[] = [];
   if (first !== undefined && last !== undefined)
     for (let d = first; d <= last; d++) dense.push(days.get(d)?.pnl ?? ZERO);
+  return { days, dense, k };
+}
 
-  const total = events.reduce((a, e) => a.plus(e.pnl), ZERO);
-  const pnl7 = events.filter((e) => e.at.getTime() > since).reduce((a, e) => a.plus(e.pnl), ZERO);
-  const pct = (x: Decimal) => (k.gt(0) ? bounded(x.div(k).times(100), P10_4, 4) : ZERO);
+function closedPositionFigures(closed: readonly ClosedPosition[]) {
   const outcomes = closed.map((c) => positionOutcome(c.pnl));
   const wins = outcomes.filter((o) => o === 'win').length;
   const losses = outcomes.filter((o) => o === 'loss').length;
-  const rf = opts.riskFreeRate ?? DEFAULT_RISK_FREE_RATE;
-  const sharpe = sharpeRatio(dense, k, rf, PERIODS_PER_YEAR);
-  const vol = volatility(dense, k, PERIODS_PER_YEAR);
-  const dd = maxDrawdown(dense, k);
-  const times = recorded.map((f) => f.at.getTime());
   return {
-    pnl7d: round(pnl7, 6),
-    pnl7dPercent: pct(pnl7),
-    totalPnl: round(total, 6),
-    totalPnlPercent: pct(total),
-    totalVolumeUsd: recorded.reduce((a, f) => a.plus(f.notional), ZERO),
     totalTrades: closed.length,
     winningTrades: wins,
     losingTrades: losses,
@@ -211,15 +264,5 @@ export function computeTraderMetrics(
             '99999999.99',
             2,
           ),
-    sharpeRatio: sharpe === null ? null : bounded(sharpe, P10_4, 4),
-    maxDrawdown: dd === null ? null : bounded(dd, P10_4, 4),
-    volatility: vol === null ? null : bounded(vol, P10_4, 4),
-    capitalBase: round(k, 6),
-    activeDays: [...days.values()].filter((d) => d.fills > 0).length,
-    equityDays: dense.length,
-    openPositions,
-    fills: recorded.length,
-    firstTradeAt: times.length > 0 ? new Date(Math.min(...times)) : null,
-    lastTradeAt: times.length > 0 ? new Date(Math.max(...times)) : null,
   };
 }

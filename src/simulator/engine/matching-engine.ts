@@ -205,7 +205,7 @@ export class MatchingEngine {
         icon: spec.labels?.icon ?? '',
         endDate: spec.labels?.endDate ?? '',
       },
-      book: new BinaryBook(nTicks, tickMicro),
+      book: new BinaryBook<EngineOrder>(nTicks, tickMicro),
       collateralMicro: 0,
       resolved: false,
       winner: -1,
@@ -434,7 +434,7 @@ export class MatchingEngine {
       remaining > 0 &&
       (bookSide === 0 ? lvl <= level && lvl < nTicks : lvl >= level && lvl > 0)
     ) {
-      const pl = levels[lvl] as PriceLevel;
+      const pl = levels[lvl] as PriceLevel<EngineOrder>;
       if (pl.live > 0) {
         const takerPrice = outcome === 0 ? lvl * tick : MICRO - lvl * tick;
         const orders = pl.orders;
@@ -601,7 +601,7 @@ export class MatchingEngine {
       const o = this.planOrders[k] as EngineOrder;
       const qty = this.planQty[k] as number;
       const lvl = this.planLevel[k] as number;
-      if (lvl !== lastLevel && lastLevel >= 0) (levels[lastLevel] as PriceLevel).trimHead();
+      if (lvl !== lastLevel && lastLevel >= 0) (levels[lastLevel] as PriceLevel<EngineOrder>).trimHead();
       lastLevel = lvl;
       const takerPrice = takerOutcome === 0 ? lvl * tick : MICRO - lvl * tick;
       const makerPrice = o.priceMicro;
@@ -694,7 +694,7 @@ export class MatchingEngine {
       }
       this.hooks.onOrder?.(o, 'UPDATE');
     }
-    if (lastLevel >= 0) (levels[lastLevel] as PriceLevel).trimHead();
+    if (lastLevel >= 0) (levels[lastLevel] as PriceLevel<EngineOrder>).trimHead();
     if (this.planCount > 0) taker.tradeIds = [tradeId];
     // Drop references so finished orders can be collected.
     for (let k = 0; k < this.planCount; k++) this.planOrders[k] = undefined as unknown as EngineOrder;
@@ -770,7 +770,7 @@ export class MatchingEngine {
     o.updatedAt = this.clock();
     this.untrackOpen(o);
     this.finish(o);
-    const lvl = (o.bookSide === 0 ? market.book.bids : market.book.asks)[o.level] as PriceLevel;
+    const lvl = (o.bookSide === 0 ? market.book.bids : market.book.asks)[o.level] as PriceLevel<EngineOrder>;
     lvl.trimHead();
     market.bookVersion++;
     this.dirty.add(market);

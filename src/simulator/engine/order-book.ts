@@ -9,10 +9,21 @@
 // Levels are indexed by tick (price = level × tick), so the book can only hold prices on the
 // market's grid. Each level is a FIFO array with a moving head; cancelled orders are removed
 // lazily (skipped when they reach the head) so cancel is O(1) and the hot path allocates nothing.
-import type { EngineOrder } from './types.ts';
 
-export class PriceLevel {
-  orders: EngineOrder[] = [];
+/**
+ * What the book reads of a resting order. The book is generic over it so that it knows nothing of
+ * the engine's order (which points back at its market, and the market at this book).
+ */
+export interface BookOrder {
+  readonly bookSide: 0 | 1;
+  /** YES-price tick index. */
+  readonly level: number;
+  readonly remainingMicro: number;
+  readonly status: string;
+}
+
+export class PriceLevel<O extends BookOrder = BookOrder> {
+  orders: O[] = [];
   head = 0;
   /** Sum of remaining size of the live orders at this level, micro-shares. */
   totalMicro = 0;
@@ -22,7 +33,7 @@ export class PriceLevel {
   trimHead(): void {
     const orders = this.orders;
     while (this.head < orders.length) {
-      const o = orders[this.head] as EngineOrder;
+      const o = orders[this.head] as O;
       if (o.status === 'LIVE' && o.remainingMicro > 0) break;
       this.head++;
     }
@@ -42,9 +53,9 @@ export interface LevelSummary {
   sizeMicro: number;
 }
 
-export class BinaryBook {
-  readonly bids: PriceLevel[];
-  readonly asks: PriceLevel[];
+export class BinaryBook<O extends BookOrder = BookOrder> {
+  readonly bids: PriceLevel<O>[];
+  readonly asks: PriceLevel<O>[];
   /** Highest bid level, 0 when there are no bids. */
   bestBid = 0;
   /** Lowest ask level, nTicks when there are no asks. */
@@ -54,13 +65,13 @@ export class BinaryBook {
     readonly nTicks: number,
     readonly tickMicro: number,
   ) {
-    this.bids = Array.from({ length: nTicks + 1 }, () => new PriceLevel());
-    this.asks = Array.from({ length: nTicks + 1 }, () => new PriceLevel());
+    this.bids = Array.from({ length: nTicks + 1 }, () => new PriceLevel<O>());
+    this.asks = Array.from({ length: nTicks + 1 }, () => new PriceLevel<O>());
     this.bestAsk = nTicks;
   }
 
-  add(order: EngineOrder): void {
-    const level = (order.bookSide === 0 ? this.bids : this.asks)[order.level] as PriceLevel;
+  add(order: O): void {
+    const level = (order.bookSide === 0 ? this.bids : this.asks)[order.level] as PriceLevel<O>;
     level.orders.push(order);
     level.totalMicro += order.remainingMicro;
     level.live++;
@@ -70,20 +81,20 @@ export class BinaryBook {
   }
 
   /** Accounts for `qty` filled from a resting order (its remainingMicro already reduced). */
-  onFilled(order: EngineOrder, qty: number): void {
-    const level = (order.bookSide === 0 ? this.bids : this.asks)[order.level] as PriceLevel;
+  onFilled(order: O, qty: number): void {
+    const level = (order.bookSide === 0 ? this.bids : this.asks)[order.level] as PriceLevel<O>;
     level.totalMicro -= qty;
     if (order.remainingMicro === 0) this.onLeft(order, level);
   }
 
   /** Removes a resting order that is being cancelled (call before zeroing remainingMicro). */
-  remove(order: EngineOrder): void {
-    const level = (order.bookSide === 0 ? this.bids : this.asks)[order.level] as PriceLevel;
+  remove(order: O): void {
+    const level = (order.bookSide === 0 ? this.bids : this.asks)[order.level] as PriceLevel<O>;
     level.totalMicro -= order.remainingMicro;
     this.onLeft(order, level);
   }
 
-  private onLeft(order: EngineOrder, level: PriceLevel): void {
+  private onLeft(order: O, level: PriceLevel<O>): void {
     level.live--;
     if (level.live > 0) return;
     level.orders.length = 0;
@@ -118,11 +129,11 @@ export class BinaryBook {
     const yesBids: LevelSummary[] = [];
     const yesAsks: LevelSummary[] = [];
     for (let i = 1; i <= this.bestBid; i++) {
-      const l = this.bids[i] as PriceLevel;
+      const l = this.bids[i] as PriceLevel<O>;
       if (l.live > 0) yesBids.push({ priceMicro: i * this.tickMicro, sizeMicro: l.totalMicro });
     }
     for (let i = this.nTicks - 1; i >= this.bestAsk; i--) {
-      const l = this.asks[i] as PriceLevel;
+      const l = this.asks[i] as PriceLevel<O>;
       if (l.live > 0) yesAsks.push({ priceMicro: i * this.tickMicro, sizeMicro: l.totalMicro });
     }
     if (outcome === 0) return { bids: yesBids, asks: yesAsks };

@@ -69,7 +69,7 @@ export interface EngineMarket {
   readonly feeRateBps: number;
   readonly negRisk: boolean;
   readonly labels: MarketLabels;
-  readonly book: BinaryBook;
+  readonly book: BinaryBook<EngineOrder>;
   /** pUSD locked as collateral for outstanding YES+NO pairs (= supply of each token). */
   collateralMicro: number;
   resolved: boolean;

@@ -9,8 +9,8 @@
 // `reconcileRestingOrders()` is called. A snapshot is used at most once per order, so unchanged
 // liquidity is never counted twice. This is an approximation: a real resting order only fills when
 // someone trades into it, and the paper one fills when the book moves through its price.
-import { createHash, randomUUID } from 'node:crypto';
-import { Decimal, ZERO, dec } from '../../domain/money.ts';
+import { randomUUID } from 'node:crypto';
+import { Decimal, ZERO } from '../../domain/money.ts';
 import { walkBook, takerFee, type WalkFill } from '../../domain/book-walk.ts';
 import { isMarketable } from '../../domain/order-book.ts';
 import { MARKET_BUY_SHARE_DECIMALS, quantiseOrder } from '../../domain/order-rules.ts';
@@ -29,12 +29,10 @@ import type {
   PlaceOrderRequest,
   Venue,
 } from '../venue.ts';
-import {
-  InMemoryPaperLedgerStore,
-  type PaperFill,
-  type PaperLedgerStore,
-  type PaperOrderRecord,
-} from './ledger-store.ts';
+import { InMemoryPaperLedgerStore, type PaperLedgerStore, type PaperOrderRecord } from './ledger-store.ts';
+import { paperOrderId, requestFingerprint, toPaperFill } from './paper-order.ts';
+
+export { paperOrderId } from './paper-order.ts';
 
 export interface PaperVenueOptions {
   /** Public market data; the paper venue reads from it and never writes to it. */
@@ -196,6 +194,35 @@ export class PaperVenue implements Venue {
 
   // ------------------------------------------------------------ internals
 
+  /**
+   * Like the exchange, the whole order must be covered up front: a BUY's limit × size (or its
+   * amount) plus the fees of what fills now; a SELL's shares.
+   */
+  private async requireFunds(
+    tokenId: string,
+    q: { side: 'BUY' | 'SELL'; price: Decimal; size: Decimal | null; amount: Decimal | null },
+    fees: Decimal,
+  ): Promise<void> {
+    if (q.side === 'BUY') {
+      const maxCost = (q.size !== null ? q.size.times(q.price) : (q.amount as Decimal)).plus(fees);
+      const { available } = await this.collateralDetail();
+      if (maxCost.gt(available)) {
+        throw VenueError.insufficientFunds(
+          `${NOT_ENOUGH_BALANCE}: the balance is not enough -> balance: ${available.toFixed()}, order amount: ${maxCost.toFixed()}`,
+          { venueMessage: NOT_ENOUGH_BALANCE },
+        );
+      }
+    } else {
+      const { available } = await this.tokenDetail(tokenId);
+      if ((q.size as Decimal).gt(available)) {
+        throw VenueError.insufficientFunds(
+          `${NOT_ENOUGH_BALANCE}: the balance is not enough -> balance: ${available.toFixed()}, order size: ${(q.size as Decimal).toFixed()}`,
+          { venueMessage: NOT_ENOUGH_BALANCE },
+        );
+      }
+    }
+  }
+
   private async placeLocked(request: PlaceOrderRequest): Promise<OrderResult> {
     const fingerprint = requestFingerprint(request);
     const existing = await this.store.findOrder({ clientOrderId: request.clientOrderId });
@@ -253,26 +280,7 @@ export class PaperVenue implements Venue {
       throw VenueError.rejected('fak_not_filled', FAK_NOT_FILLED);
     }
 
-    // Like the exchange, require the whole order to be covered up front: a BUY's limit × size (or
-    // its amount) plus the fees of what fills now; a SELL's shares.
-    if (q.side === 'BUY') {
-      const maxCost = (q.size !== null ? q.size.times(q.price) : (q.amount as Decimal)).plus(walk.fees);
-      const { available } = await this.collateralDetail();
-      if (maxCost.gt(available)) {
-        throw VenueError.insufficientFunds(
-          `${NOT_ENOUGH_BALANCE}: the balance is not enough -> balance: ${available.toFixed()}, order amount: ${maxCost.toFixed()}`,
-          { venueMessage: NOT_ENOUGH_BALANCE },
-        );
-      }
-    } else {
-      const { available } = await this.tokenDetail(request.tokenId);
-      if ((q.size as Decimal).gt(available)) {
-        throw VenueError.insufficientFunds(
-          `${NOT_ENOUGH_BALANCE}: the balance is not enough -> balance: ${available.toFixed()}, order size: ${(q.size as Decimal).toFixed()}`,
-          { venueMessage: NOT_ENOUGH_BALANCE },
-        );
-      }
-    }
+    await this.requireFunds(request.tokenId, q, walk.fees);
 
     const order: PaperOrderRecord = {
       clientOrderId: request.clientOrderId,
@@ -441,44 +449,4 @@ export class PaperVenue implements Venue {
       cancelReason: order.cancelReason,
     };
   }
-}
-
-/** Deterministic, hash-shaped id: the same clientOrderId always names the same paper order. */
-export function paperOrderId(clientOrderId: string): string {
-  return `0x${createHash('sha256').update(`polycopy-paper:${clientOrderId}`).digest('hex')}`;
-}
-
-function requestFingerprint(r: PlaceOrderRequest): string {
-  return JSON.stringify([
-    r.tokenId,
-    r.side,
-    r.orderType,
-    dec(r.price).toFixed(),
-    r.size?.toFixed() ?? null,
-    r.amount?.toFixed() ?? null,
-    r.expiresAt ?? null,
-    r.postOnly ?? false,
-  ]);
-}
-
-function toPaperFill(
-  order: PaperOrderRecord,
-  fill: WalkFill,
-  sequence: number,
-  liquidity: 'taker' | 'maker',
-  atMs: number,
-): PaperFill {
-  return {
-    fillId: `${order.venueOrderId}:${sequence}`,
-    venueOrderId: order.venueOrderId,
-    clientOrderId: order.clientOrderId,
-    tokenId: order.tokenId,
-    side: order.side,
-    price: fill.price,
-    size: fill.size,
-    notional: fill.notional,
-    fee: fill.fee,
-    liquidity,
-    atMs,
-  };
 }

@@ -105,116 +105,132 @@ const marketResolvedSchema = z.object({
  */
 export function mapMarketFrame(frame: unknown, rules: Map<string, TokenRules>, nowMs: number): MarketEvent[] {
   if (!frame || typeof frame !== 'object') return [];
-  const type = (frame as { event_type?: unknown }).event_type;
-  switch (type) {
-    case 'book': {
-      const parsed = bookSchema.safeParse(frame);
-      if (!parsed.success) return [];
-      const b = parsed.data;
-      const known = rules.get(b.asset_id) ?? FALLBACK_RULES;
-      const tokenRules: TokenRules = {
-        tickSize: b.tick_size ?? known.tickSize,
-        minOrderSize: b.min_order_size ?? known.minOrderSize,
-        negRisk: b.neg_risk ?? known.negRisk,
-      };
-      rules.set(b.asset_id, tokenRules);
-      const sides = normaliseSides({ bids: b.bids, asks: b.asks });
-      const book: OrderBook = {
-        tokenId: b.asset_id,
-        conditionId: b.market,
-        bids: sides.bids,
-        asks: sides.asks,
-        tickSize: tokenRules.tickSize,
-        minOrderSize: tokenRules.minOrderSize,
-        negRisk: tokenRules.negRisk,
-        timestampMs: b.timestamp ?? nowMs,
-        hash: b.hash === '' ? null : b.hash,
-        lastTradePrice: b.last_trade_price,
-      };
-      return [{ type: 'book', book }];
-    }
-    case 'price_change': {
-      const parsed = priceChangeSchema.safeParse(frame);
-      if (!parsed.success) return [];
-      const p = parsed.data;
-      const timestampMs = p.timestamp ?? nowMs;
-      if (p.price_changes) {
-        return p.price_changes.map((c) => ({
-          type: 'price_change' as const,
-          tokenId: c.asset_id,
-          conditionId: p.market,
-          side: c.side,
-          price: c.price,
-          size: c.size,
-          bestBid: c.best_bid,
-          bestAsk: c.best_ask,
-          timestampMs,
-        }));
-      }
-      const assetId = p.asset_id;
-      if (assetId === undefined) return [];
-      return (p.changes ?? []).map((c) => ({
-        type: 'price_change' as const,
-        tokenId: assetId,
-        conditionId: p.market,
-        side: c.side,
-        price: c.price,
-        size: c.size,
-        bestBid: null,
-        bestAsk: null,
-        timestampMs,
-      }));
-    }
-    case 'last_trade_price': {
-      const parsed = lastTradeSchema.safeParse(frame);
-      if (!parsed.success) return [];
-      const t = parsed.data;
-      return [
-        {
-          type: 'last_trade',
-          tokenId: t.asset_id,
-          conditionId: t.market,
-          side: t.side,
-          price: t.price,
-          size: t.size,
-          timestampMs: t.timestamp ?? nowMs,
-        },
-      ];
-    }
-    case 'tick_size_change': {
-      const parsed = tickSizeChangeSchema.safeParse(frame);
-      if (!parsed.success) return [];
-      const t = parsed.data;
-      const known = rules.get(t.asset_id) ?? FALLBACK_RULES;
-      rules.set(t.asset_id, { ...known, tickSize: t.new_tick_size });
-      return [
-        {
-          type: 'tick_size_change',
-          tokenId: t.asset_id,
-          conditionId: t.market,
-          oldTickSize: t.old_tick_size,
-          newTickSize: t.new_tick_size,
-          timestampMs: t.timestamp ?? nowMs,
-        },
-      ];
-    }
-    case 'market_resolved': {
-      const parsed = marketResolvedSchema.safeParse(frame);
-      if (!parsed.success) return [];
-      const r = parsed.data;
-      return [
-        {
-          type: 'market_resolved',
-          conditionId: r.market,
-          winningTokenId: r.winning_asset_id ?? null,
-          timestampMs: r.timestamp ?? nowMs,
-        },
-      ];
-    }
+  switch ((frame as { event_type?: unknown }).event_type) {
+    case 'book':
+      return bookEvents(frame, rules, nowMs);
+    case 'price_change':
+      return priceChangeEvents(frame, nowMs);
+    case 'last_trade_price':
+      return lastTradeEvents(frame, nowMs);
+    case 'tick_size_change':
+      return tickSizeEvents(frame, rules, nowMs);
+    case 'market_resolved':
+      return marketResolvedEvents(frame, nowMs);
     default:
       // best_bid_ask, new_market and future types: not part of the Venue's event vocabulary.
       return [];
   }
+}
+
+/** A full book; its tick size, minimum and neg-risk flag update the token's rules. */
+function bookEvents(frame: object, rules: Map<string, TokenRules>, nowMs: number): MarketEvent[] {
+  const parsed = bookSchema.safeParse(frame);
+  if (!parsed.success) return [];
+  const b = parsed.data;
+  const known = rules.get(b.asset_id) ?? FALLBACK_RULES;
+  const tokenRules: TokenRules = {
+    tickSize: b.tick_size ?? known.tickSize,
+    minOrderSize: b.min_order_size ?? known.minOrderSize,
+    negRisk: b.neg_risk ?? known.negRisk,
+  };
+  rules.set(b.asset_id, tokenRules);
+  const sides = normaliseSides({ bids: b.bids, asks: b.asks });
+  const book: OrderBook = {
+    tokenId: b.asset_id,
+    conditionId: b.market,
+    bids: sides.bids,
+    asks: sides.asks,
+    tickSize: tokenRules.tickSize,
+    minOrderSize: tokenRules.minOrderSize,
+    negRisk: tokenRules.negRisk,
+    timestampMs: b.timestamp ?? nowMs,
+    hash: b.hash === '' ? null : b.hash,
+    lastTradePrice: b.last_trade_price,
+  };
+  return [{ type: 'book', book }];
+}
+
+/** Price changes: the current shape (price_changes, with best bid/ask) or the older one (changes). */
+function priceChangeEvents(frame: object, nowMs: number): MarketEvent[] {
+  const parsed = priceChangeSchema.safeParse(frame);
+  if (!parsed.success) return [];
+  const p = parsed.data;
+  const timestampMs = p.timestamp ?? nowMs;
+  if (p.price_changes) {
+    return p.price_changes.map((c) => ({
+      type: 'price_change' as const,
+      tokenId: c.asset_id,
+      conditionId: p.market,
+      side: c.side,
+      price: c.price,
+      size: c.size,
+      bestBid: c.best_bid,
+      bestAsk: c.best_ask,
+      timestampMs,
+    }));
+  }
+  const assetId = p.asset_id;
+  if (assetId === undefined) return [];
+  return (p.changes ?? []).map((c) => ({
+    type: 'price_change' as const,
+    tokenId: assetId,
+    conditionId: p.market,
+    side: c.side,
+    price: c.price,
+    size: c.size,
+    bestBid: null,
+    bestAsk: null,
+    timestampMs,
+  }));
+}
+
+function lastTradeEvents(frame: object, nowMs: number): MarketEvent[] {
+  const parsed = lastTradeSchema.safeParse(frame);
+  if (!parsed.success) return [];
+  const t = parsed.data;
+  return [
+    {
+      type: 'last_trade',
+      tokenId: t.asset_id,
+      conditionId: t.market,
+      side: t.side,
+      price: t.price,
+      size: t.size,
+      timestampMs: t.timestamp ?? nowMs,
+    },
+  ];
+}
+
+function tickSizeEvents(frame: object, rules: Map<string, TokenRules>, nowMs: number): MarketEvent[] {
+  const parsed = tickSizeChangeSchema.safeParse(frame);
+  if (!parsed.success) return [];
+  const t = parsed.data;
+  const known = rules.get(t.asset_id) ?? FALLBACK_RULES;
+  rules.set(t.asset_id, { ...known, tickSize: t.new_tick_size });
+  return [
+    {
+      type: 'tick_size_change',
+      tokenId: t.asset_id,
+      conditionId: t.market,
+      oldTickSize: t.old_tick_size,
+      newTickSize: t.new_tick_size,
+      timestampMs: t.timestamp ?? nowMs,
+    },
+  ];
+}
+
+function marketResolvedEvents(frame: object, nowMs: number): MarketEvent[] {
+  const parsed = marketResolvedSchema.safeParse(frame);
+  if (!parsed.success) return [];
+  const r = parsed.data;
+  return [
+    {
+      type: 'market_resolved',
+      conditionId: r.market,
+      winningTokenId: r.winning_asset_id ?? null,
+      timestampMs: r.timestamp ?? nowMs,
+    },
+  ];
 }
 
 /** Decodes a text frame: one event object, or an array of them (initial dumps, §6.1). */

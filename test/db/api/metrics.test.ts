@@ -88,8 +88,10 @@ function parseExposition(text: string) {
       expect(samples.some((s) => s.name === `${family}_sum` && JSON.stringify(s.labels) === k)).toBe(true);
     }
   }
+  // Label order carries no meaning in the format (prom-client writes `le` first).
+  const key = (labels: Record<string, string>) => JSON.stringify(Object.entries(labels).sort());
   const value = (name: string, labels: Record<string, string> = {}) =>
-    samples.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
+    samples.find((s) => s.name === name && key(s.labels) === key(labels))?.value;
   return { types, samples, value };
 }
 
