@@ -63,16 +63,10 @@ export default tseslint.config(
     },
   },
   {
-    // Still being shortened (issue 16 item 7, other branches): warnings until they are, so the
-    // check passes meanwhile. polymarket-venue.ts is one file of 556 lines awaiting its split.
-    files: [
-      'src/services/**/*.ts',
-      'src/http/**/*.ts',
-      'src/ingest/**/*.ts',
-      'src/venue/polymarket/polymarket-venue.ts',
-    ],
+    // The one file still over 400 lines (issue 16 item 7, open): the live venue's order-result
+    // mapping is to move out of the class. A warning until then, so it stays visible in the check.
+    files: ['src/venue/polymarket/polymarket-venue.ts'],
     rules: {
-      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
       'max-lines': ['warn', { max: 400, skipBlankLines: true, skipComments: true }],
     },
   },

@@ -225,10 +225,29 @@ async function fanOut(
   // at 1, i.e. the follower sells everything it holds from this leader in the asset.
   const leaderBefore = fill.side === 'SELL' ? await leaderPositionBefore(tx, wallet, fill, legKeys) : ZERO;
 
-  // Everything sizing needs, for every follower, in one query. Exposure is at cost: open copy
-  // positions plus BUY copies still in the queue (so two quick fills cannot both use the same room);
-  // dust (polycopy_is_dust, migration 0115) is no position and takes no room.
-  const { rows: rels } = await sql<FanOutRow>`
+  const rels = await loadFollowers(tx, wallet, fill);
+
+  const ctx = await fanOutContext(tx, fill, market, rels, leaderBefore, now, opts);
+  const { decisions, queueRows } = decideAll(
+    rels,
+    ctx,
+    fill,
+    key,
+    new Date(detectedAt.getTime() + opts.copyTtlMs),
+  );
+  const skipped = decisions.length - queueRows.length;
+  await writeFanOut(tx, { key, tradeId: trade.id, legKeys, decisions, queueRows, now });
+  if (skipped > 0) await publishFanOutSkips(tx, key); // copy.skipped + notifications, on commit
+  return { queued: queueRows.length, skipped };
+}
+
+/**
+ * Everything sizing needs, for every follower of the trader, in one query. Exposure is at cost:
+ * open copy positions plus BUY copies still in the queue (so two quick fills cannot both use the
+ * same room); dust (polycopy_is_dust, migration 0115) is no position and takes no room.
+ */
+async function loadFollowers(tx: Tx, wallet: string, fill: LeaderFill): Promise<FanOutRow[]> {
+  const { rows } = await sql<FanOutRow>`
       SELECT cr.id, cr.user_id, cr.status, cr.mode, cr.pause_reason, cr.total_pnl_usd,
              ${sql.raw(SETTING_COLUMN_LIST.map((c) => `cr.${c}`).join(', '))},
              u.is_active AS user_active, u.subscription_tier, u.max_followed_traders, u.max_daily_trades,
@@ -257,19 +276,20 @@ async function fanOut(
       ) sh
       WHERE cr.trader_wallet_address = ${wallet} AND cr.status IN ('active', 'paused')
       ORDER BY cr.id`.execute(tx);
+  return rows;
+}
 
+/** Each follower's decision, and the queue rows of the ones that copy (expiring at `expiresAt`). */
+function decideAll(
+  rels: readonly FanOutRow[],
+  ctx: Parameters<typeof decideForFollower>[1],
+  fill: LeaderFill,
+  key: string,
+  expiresAt: Date,
+): { decisions: Decision[]; queueRows: QueueInsert[] } {
+  const wallet = fill.wallet.toLowerCase();
   const decisions: Decision[] = [];
-  const decisionRow = (d: Decision) => ({
-    rel: d.relId,
-    user_id: d.userId,
-    outcome: d.reason === null ? 'queued' : 'skipped',
-    reason: d.reason,
-    detail: d.detail,
-    decided_at: d.reason === null ? null : now.toISOString(),
-  });
   const queueRows: QueueInsert[] = [];
-  const expiresAt = new Date(detectedAt.getTime() + opts.copyTtlMs);
-  const ctx = await fanOutContext(tx, fill, market, rels, leaderBefore, now, opts);
   for (const r of rels) {
     const d = decideForFollower(r, ctx);
     if (d.kind === 'skip') {
@@ -298,10 +318,33 @@ async function fanOut(
       purpose: 'copy',
     });
   }
+  return { decisions, queueRows };
+}
 
-  // One statement writes the queue rows, every decision (a queued one points at its row: at most
-  // one row per relationship and fill), the fill's counts, and wakes the workers at commit.
-  const skipped = decisions.length - queueRows.length;
+/**
+ * One statement writes the queue rows, every decision (a queued one points at its row: at most
+ * one row per relationship and fill), the fill's counts and the other legs' pointer, and wakes the
+ * workers at commit.
+ */
+async function writeFanOut(
+  tx: Tx,
+  w: {
+    key: string;
+    tradeId: string;
+    legKeys: readonly string[];
+    decisions: readonly Decision[];
+    queueRows: readonly QueueInsert[];
+    now: Date;
+  },
+): Promise<void> {
+  const decisionRow = (d: Decision) => ({
+    rel: d.relId,
+    user_id: d.userId,
+    outcome: d.reason === null ? 'queued' : 'skipped',
+    reason: d.reason,
+    detail: d.detail,
+    decided_at: d.reason === null ? null : w.now.toISOString(),
+  });
   await sql`
       WITH q AS (
         INSERT INTO trade_queue (user_id, copy_relationship_id, trader_wallet_address, original_tx_hash,
@@ -310,7 +353,7 @@ async function fanOut(
         SELECT user_id, copy_relationship_id, trader_wallet_address, original_tx_hash, market_id, position,
                quantity, target_price, max_slippage_percent, priority, expires_at, source_fill_key, side,
                asset_id, notional_usd, mode, purpose
-          FROM jsonb_to_recordset(${JSON.stringify(queueRows)}::jsonb) AS x(
+          FROM jsonb_to_recordset(${JSON.stringify(w.queueRows)}::jsonb) AS x(
                user_id bigint, copy_relationship_id bigint, trader_wallet_address text, original_tx_hash text,
                market_id text, position text, quantity numeric, target_price numeric,
                max_slippage_percent numeric, priority int, expires_at timestamptz, source_fill_key text,
@@ -319,22 +362,20 @@ async function fanOut(
       ), d AS (
         INSERT INTO copy_decisions (fill_key, copy_relationship_id, user_id, outcome, reason, detail, queue_id,
                                     decided_at)
-        SELECT ${key}, x.rel, x.user_id, x.outcome, x.reason, x.detail, q.id, x.decided_at
-          FROM jsonb_to_recordset(${JSON.stringify(decisions.map(decisionRow))}::jsonb) AS x(
+        SELECT ${w.key}, x.rel, x.user_id, x.outcome, x.reason, x.detail, q.id, x.decided_at
+          FROM jsonb_to_recordset(${JSON.stringify(w.decisions.map(decisionRow))}::jsonb) AS x(
                rel bigint, user_id bigint, outcome text, reason text, detail text, decided_at timestamptz)
           LEFT JOIN q ON q.copy_relationship_id = x.rel AND x.outcome = 'queued'
       ), u AS (
-        UPDATE leader_fills SET trade_id = ${trade.id}, followers_queued = ${queueRows.length},
-                                followers_skipped = ${skipped}
-         WHERE fill_key = ${key}
+        UPDATE leader_fills SET trade_id = ${w.tradeId}, followers_queued = ${w.queueRows.length},
+                                followers_skipped = ${w.decisions.length - w.queueRows.length}
+         WHERE fill_key = ${w.key}
       ), legs AS (
         -- The order's other new legs point at the leg whose decisions cover them (migration 0120).
-        UPDATE leader_fills SET copied_with_fill_key = ${key}
-         WHERE fill_key = ANY(${legKeys.filter((k) => k !== key)}::text[])
+        UPDATE leader_fills SET copied_with_fill_key = ${w.key}
+         WHERE fill_key = ANY(${w.legKeys.filter((k) => k !== w.key)}::text[])
       )
-      SELECT pg_notify(${QUEUE_CHANNEL}, ${key}) WHERE ${queueRows.length > 0}`.execute(tx);
-  if (skipped > 0) await publishFanOutSkips(tx, key); // copy.skipped + notifications, on commit
-  return { queued: queueRows.length, skipped };
+      SELECT pg_notify(${QUEUE_CHANNEL}, ${w.key}) WHERE ${w.queueRows.length > 0}`.execute(tx);
 }
 
 async function leaderPositionBefore(

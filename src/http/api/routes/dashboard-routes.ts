@@ -103,43 +103,7 @@ export function dashboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
           response: { 200: SummarySchema, ...errors(400, 401) },
         },
       },
-      async (req) => {
-        const { userId } = requireAuth(req);
-        const [s, me, bal] = await Promise.all([
-          getPortfolioSummary(deps, userId, paperStart()),
-          getMe({ db: deps.db, paperStartingBalanceUsd: paperStart() }, userId),
-          deps.db.selectFrom('live_balances').selectAll().where('user_id', '=', userId).executeTakeFirst(),
-        ]);
-        const exposure = new Decimal(s.paper.exposureUsd).plus(s.live.exposureUsd);
-        const cap = new Decimal(me.limits.maxTotalExposureUsd);
-        const { valueUsd: paperValue, ...paper } = s.paper;
-        const { valueUsd: liveValue, ...live } = s.live;
-        return {
-          asOf: deps.clock().toISOString(),
-          tradersFollowing: s.tradersFollowing,
-          paper: { ...paper, positionsValueUsd: paperValue },
-          live: {
-            ...live,
-            positionsValueUsd: liveValue,
-            cashUsd: bal?.cash_usd ?? null,
-            cashObservedAt: bal?.observed_at.toISOString() ?? null,
-            equityUsd: bal ? new Decimal(bal.cash_usd).plus(liveValue).toFixed() : null,
-          },
-          realizedTodayUsd: s.realizedTodayUsd,
-          realizedTotalUsd: s.realizedTotalUsd,
-          unrealizedUsd: s.unrealizedUsd,
-          today: s.today,
-          caps: {
-            maxTotalExposureUsd: me.limits.maxTotalExposureUsd,
-            exposureUsd: exposure.toFixed(),
-            exposureUsedPercent: cap.gt(0) ? exposure.div(cap).times(100).toFixed(2) : '0.00',
-            maxDailyTrades: me.limits.maxDailyTrades,
-            tradesToday: s.today.executed,
-            maxFollowedTraders: me.limits.maxFollowedTraders,
-            tradersFollowing: s.tradersFollowing,
-          },
-        };
-      },
+      async (req) => dashboardSummary(deps, requireAuth(req).userId, paperStart()),
     );
 
     app.get(
@@ -182,5 +146,43 @@ export function dashboardRoutes(deps: ApiDeps): FastifyPluginAsyncZod {
       },
       async (req) => recentActivity(deps, requireAuth(req).userId, req.query.limit),
     );
+  };
+}
+
+/** The cards: the summary, the caps from the user's limits, and live cash as last read. */
+async function dashboardSummary(deps: ApiDeps, userId: string, paperStart: Decimal) {
+  const [s, me, bal] = await Promise.all([
+    getPortfolioSummary(deps, userId, paperStart),
+    getMe({ db: deps.db, paperStartingBalanceUsd: paperStart }, userId),
+    deps.db.selectFrom('live_balances').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+  ]);
+  const exposure = new Decimal(s.paper.exposureUsd).plus(s.live.exposureUsd);
+  const cap = new Decimal(me.limits.maxTotalExposureUsd);
+  const { valueUsd: paperValue, ...paper } = s.paper;
+  const { valueUsd: liveValue, ...live } = s.live;
+  return {
+    asOf: deps.clock().toISOString(),
+    tradersFollowing: s.tradersFollowing,
+    paper: { ...paper, positionsValueUsd: paperValue },
+    live: {
+      ...live,
+      positionsValueUsd: liveValue,
+      cashUsd: bal?.cash_usd ?? null,
+      cashObservedAt: bal?.observed_at.toISOString() ?? null,
+      equityUsd: bal ? new Decimal(bal.cash_usd).plus(liveValue).toFixed() : null,
+    },
+    realizedTodayUsd: s.realizedTodayUsd,
+    realizedTotalUsd: s.realizedTotalUsd,
+    unrealizedUsd: s.unrealizedUsd,
+    today: s.today,
+    caps: {
+      maxTotalExposureUsd: me.limits.maxTotalExposureUsd,
+      exposureUsd: exposure.toFixed(),
+      exposureUsedPercent: cap.gt(0) ? exposure.div(cap).times(100).toFixed(2) : '0.00',
+      maxDailyTrades: me.limits.maxDailyTrades,
+      tradesToday: s.today.executed,
+      maxFollowedTraders: me.limits.maxFollowedTraders,
+      tradersFollowing: s.tradersFollowing,
+    },
   };
 }
