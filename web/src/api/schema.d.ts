@@ -3611,6 +3611,92 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/credentials/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit trail of your credentials: added, rejected, used, changed, revoked
+         * @description Newest first. Each order sent with a key is a `use` (filter with action=use, or leave uses out by asking for the other actions one at a time); credentialId narrows it to one key.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    credentialId?: string;
+                    action?: "create" | "verify_failed" | "use" | "update" | "revoke" | "rotate_master_key" | "rewrap";
+                    /** @description page size, 1-100 (default 25) */
+                    limit?: string;
+                    /** @description nextCursor of the previous page */
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CredentialAuditEntry"][];
+                            /** @description pass as cursor for the next page; null on the last page */
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an unexpected failure (internal) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/credentials/{id}/revoke": {
         parameters: {
             query?: never;
@@ -5991,6 +6077,84 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["EquityCurve"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description an unexpected failure (internal) */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Your recent copies, skips and failures, newest first, shaped like the live events
+         * @description What the live feed shows before the event stream brings anything new (the stream has no replay): copy.executed for finished copies and exits, copy.skipped / copy.failed for the decisions with that outcome. An item and a live event are the same copy when their data.queueId match (for a skip with no queue row: relationshipId and fillKey).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description page size, 1-100 (default 25) */
+                    limit?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecentActivity"];
                     };
                 };
                 /** @description Default Response */
@@ -8903,6 +9067,23 @@ export interface components {
             cancelledQueueRows: number;
             closeOrdersQueued: number;
         };
+        CredentialAuditEntryInput: {
+            id: string;
+            credentialId: string | null;
+            /** @description null once the key itself is gone */
+            maskedApiKey: string | null;
+            keyName: string | null;
+            /** @enum {string} */
+            action: "create" | "verify_failed" | "use" | "update" | "revoke" | "rotate_master_key" | "rewrap";
+            /** @enum {string} */
+            actor: "user" | "admin" | "system" | "cli";
+            /** @description reasons, settings changed (from / to), the order purpose of a use; never secrets */
+            detail: {
+                [key: string]: unknown;
+            };
+            ip: string | null;
+            createdAt: string;
+        };
         CredentialInput: {
             id: string;
             keyName: string | null;
@@ -9045,6 +9226,17 @@ export interface components {
                  */
                 equityUsd: string;
                 cashKnown: boolean;
+            }[];
+        };
+        RecentActivityInput: {
+            items: {
+                /** @enum {string} */
+                type: "copy.executed" | "copy.skipped" | "copy.failed";
+                at: string;
+                /** @description the fields of the live event of this type (GET /events); ids and amounts as strings */
+                data: {
+                    [key: string]: string | null;
+                };
             }[];
         };
         DiscoveryCategoryInput: {
@@ -10343,6 +10535,23 @@ export interface components {
             cancelledQueueRows: number;
             closeOrdersQueued: number;
         };
+        CredentialAuditEntry: {
+            id: string;
+            credentialId: string | null;
+            /** @description null once the key itself is gone */
+            maskedApiKey: string | null;
+            keyName: string | null;
+            /** @enum {string} */
+            action: "create" | "verify_failed" | "use" | "update" | "revoke" | "rotate_master_key" | "rewrap";
+            /** @enum {string} */
+            actor: "user" | "admin" | "system" | "cli";
+            /** @description reasons, settings changed (from / to), the order purpose of a use; never secrets */
+            detail: {
+                [key: string]: unknown;
+            };
+            ip: string | null;
+            createdAt: string;
+        };
         Credential: {
             id: string;
             keyName: string | null;
@@ -10485,6 +10694,17 @@ export interface components {
                  */
                 equityUsd: string;
                 cashKnown: boolean;
+            }[];
+        };
+        RecentActivity: {
+            items: {
+                /** @enum {string} */
+                type: "copy.executed" | "copy.skipped" | "copy.failed";
+                at: string;
+                /** @description the fields of the live event of this type (GET /events); ids and amounts as strings */
+                data: {
+                    [key: string]: string | null;
+                };
             }[];
         };
         DiscoveryCategory: {
