@@ -64,6 +64,7 @@ describe('a first run at the defaults', () => {
       await sleep(500);
     }
     boardAfterMs = Date.now() - started;
+    console.log('BOARD_AFTER_MS', boardAfterMs);
     const withMetrics = items.filter((i) => Number(i.totalVolumeUsd) > 0);
     expect(withMetrics.length, `after ${boardAfterMs} ms`).toBeGreaterThanOrEqual(10);
 
@@ -83,7 +84,7 @@ describe('a first run at the defaults', () => {
   // fixed 2026-12-07 (src/jobs/job-runner.ts), after which this file listed 10 in 21.7 s alone. Not
   // yet enabled because inside the full suite on 2 cores the start-up is several times slower; enable
   // it once CI has shown the figure under the suite's load.
-  it.skip('lists them within 60 s of start', () => {
+  it('lists them within 60 s of start', () => {
     expect(boardAfterMs).toBeLessThan(60_000);
   });
 
@@ -188,7 +189,7 @@ describe('a first run at the defaults', () => {
   // window under load 2 of the 10 followers had no decision yet (executed 29 of 43 decisions, the
   // rest no_position_to_sell and the free tier's daily_trade_limit_reached). Skipped, visibly, until
   // the model makes each top trader trade at least every few minutes, not only on average.
-  it.skip('every one of those followers had a decision within the 3 minutes', () => {
+  it('every one of those followers had a decision within the 3 minutes', () => {
     expect(undecided, undecidedDetail).toEqual([]);
   });
 });
