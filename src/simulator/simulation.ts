@@ -417,7 +417,7 @@ export class Simulation {
         break;
       case Kind.Trader:
         if (e.gen !== this.gen) break;
-        (this.traders[e.idx] as Trader).act(this.ctx);
+        (this.traders[e.idx] as Trader).act(this.ctx, this.dueToTrade(e.idx));
         this.scheduleTrader(e.idx);
         break;
       case Kind.Quote: {
@@ -465,8 +465,26 @@ export class Simulation {
   }
 
   private scheduleTrader(i: number): void {
-    const rate = ((this.traders[i] as Trader).profile.ratePerDay / DAY_MS) * this.activityScale();
-    this.schedule(this.clockMs + this.schedRng.exponential(rate), Kind.Trader, i, null, null);
+    const t = this.traders[i] as Trader;
+    const rate = (t.profile.ratePerDay / DAY_MS) * this.activityScale();
+    let wait = this.schedRng.exponential(rate);
+    const cap = this.maxGap(t);
+    // No later than the trader's last trade + its longest gap; a due arrival that could not trade
+    // (no ask anywhere) tries again a twentieth of the gap later, not at once.
+    if (cap !== null) wait = Math.min(wait, Math.max(cap / 20, t.lastTradeMs + cap - this.clockMs));
+    this.schedule(this.clockMs + wait, Kind.Trader, i, null, null);
+  }
+
+  /** A trader's longest gap between trades at the current activity (history: as much longer). */
+  private maxGap(t: Trader): number | null {
+    return t.profile.maxGapMs === undefined ? null : t.profile.maxGapMs / this.activityScale();
+  }
+
+  private dueToTrade(i: number): boolean {
+    const t = this.traders[i] as Trader;
+    const cap = this.maxGap(t);
+    // Scheduled times are rounded up to the ms: due from 1 ms before the cap.
+    return cap !== null && this.clockMs >= t.lastTradeMs + cap - 1;
   }
 
   private scheduleQuote(maker: number, m: SimMarket): void {
