@@ -57,6 +57,8 @@ interface Follower {
   /** Shares per token bought copying this leader, and what they cost. */
   shares: Map<string, Decimal>;
   cost: Map<string, Decimal>;
+  /** The sum of `cost`, null after a change (summing the map for every copy was a tenth of the run). */
+  exposure: Decimal | null;
   leaderPos: Map<string, Decimal>;
 }
 
@@ -70,9 +72,17 @@ function pct(xs: readonly number[], q: number): number | null {
 }
 
 function exposure(f: Follower): Decimal {
-  let e = ZERO;
-  for (const c of f.cost.values()) e = e.plus(c);
-  return e;
+  if (f.exposure === null) {
+    let e = ZERO;
+    for (const c of f.cost.values()) e = e.plus(c);
+    f.exposure = e;
+  }
+  return f.exposure;
+}
+
+function setCost(f: Follower, asset: string, cost: Decimal): void {
+  f.cost.set(asset, cost);
+  f.exposure = null;
 }
 
 function skip(f: Follower, reason: string): void {
@@ -162,11 +172,11 @@ function record(
   const cost = f.cost.get(asset) ?? ZERO;
   if (side === 'BUY') {
     f.shares.set(asset, held.plus(shares));
-    f.cost.set(asset, cost.plus(usd));
+    setCost(f, asset, cost.plus(usd));
   } else {
     const left = Decimal.max(ZERO, held.minus(shares));
     f.shares.set(asset, left);
-    f.cost.set(asset, held.isZero() ? ZERO : cost.times(left).div(held));
+    setCost(f, asset, held.isZero() ? ZERO : cost.times(left).div(held));
   }
 }
 
@@ -179,6 +189,7 @@ function follow(sim: Simulation, wallet: string, i: number, latencyMs: number): 
     wallet: address,
     shares: new Map(),
     cost: new Map(),
+    exposure: ZERO,
     leaderPos,
     stats: {
       wallet,
@@ -193,7 +204,7 @@ function follow(sim: Simulation, wallet: string, i: number, latencyMs: number): 
       leaderScaledPnl: 0,
     },
   };
-  sim.onFill((fill) => {
+  sim.onWalletFill([wallet], (fill) => {
     for (const leg of [fill.maker, fill.taker]) {
       if (leg.wallet !== wallet) continue;
       const before = f.leaderPos.get(leg.asset) ?? ZERO;

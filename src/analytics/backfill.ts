@@ -66,6 +66,13 @@ export interface BackfillOptions {
    * metrics can rank the first traders within seconds (src/jobs/scheduler-jobs.ts).
    */
   readonly maxNewTraders?: number;
+  /**
+   * Traders read at once (default 1). Each page is a Data API round trip and then a committed
+   * batch, so one trader at a time leaves the process idle while PostgreSQL writes; a few at once
+   * overlap the two (a fresh platform's first batch, issue 12 item 1). Keep it small: the Data API's
+   * rate limits are per IP.
+   */
+  readonly concurrency?: number;
 }
 
 export interface TraderBackfillReport {
@@ -261,7 +268,10 @@ export async function backfillTrader(
 
 /**
  * Backfills every tracked trader (traders.is_active), least recently backfilled first; traders never
- * backfilled go first, best discovery rank first, at most `maxNewTraders` of them per run.
+ * backfilled go first, at most `maxNewTraders` of them per run: those on a venue P&L list before
+ * those only on volume lists, then best discovery rank. The volume lists are topped by market
+ * makers, the counterparty of nearly every fill: taken by rank alone, a fresh platform's first batch
+ * read their ~35,000 fills before the traders a P&L leaderboard ranks (issue 12 item 1).
  */
 export async function runBackfill(o: BackfillOptions): Promise<BackfillReport> {
   const all = await sql<{ wallet: string; fresh: boolean }>`
@@ -269,30 +279,44 @@ export async function runBackfill(o: BackfillOptions): Promise<BackfillReport> {
       LEFT JOIN backfill_checkpoints c ON c.wallet_address = t.wallet_address
       LEFT JOIN discovered_traders d ON d.wallet_address = t.wallet_address
      WHERE t.is_active
-     ORDER BY c.last_run_at NULLS FIRST, d.best_rank NULLS LAST, t.wallet_address`.execute(o.db);
+     ORDER BY c.last_run_at NULLS FIRST,
+              COALESCE(EXISTS (SELECT 1 FROM unnest(d.lists) l WHERE l LIKE 'PNL:%'), false) DESC,
+              d.best_rank NULLS LAST, t.wallet_address`.execute(o.db);
   const fresh = all.rows.filter((r) => r.fresh);
   const limit = o.maxNewTraders ?? Infinity;
   const unstarted = Math.max(0, fresh.length - limit);
   const traders = { rows: unstarted > 0 ? fresh.slice(0, limit) : all.rows };
-  const reports: TraderBackfillReport[] = [];
-  let failed = 0;
-  for (const { wallet } of traders.rows) {
-    try {
-      reports.push(await backfillTrader(o, wallet));
-    } catch (err) {
-      failed += 1;
-      o.logger.warn({ err, wallet }, 'backfill of a trader failed; resumes from its checkpoint next run');
-      await sql`
-        UPDATE backfill_checkpoints SET last_error = ${err instanceof Error ? err.message : String(err)},
-               last_run_at = ${o.now?.() ?? new Date()}, updated_at = now()
-         WHERE wallet_address = ${wallet}`.execute(o.db);
+  const results: Array<TraderBackfillReport | null> = [];
+  let next = 0;
+  // A few lanes take the traders in order; reports keep that order.
+  const lane = async (): Promise<void> => {
+    while (next < traders.rows.length) {
+      const i = next++;
+      results[i] = await backfillOne(o, traders.rows[i]!.wallet);
     }
-  }
+  };
+  const lanes = Math.max(1, Math.min(o.concurrency ?? 1, traders.rows.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
+  const reports = results.filter((r): r is TraderBackfillReport => r !== null);
   return {
     traders: traders.rows.length,
     recorded: reports.reduce((s, r) => s + r.recorded, 0),
-    failed,
+    failed: traders.rows.length - reports.length,
     unstarted,
     reports,
   };
+}
+
+/** One trader's run; a failure is logged and kept on its checkpoint (null), never thrown. */
+async function backfillOne(o: BackfillOptions, wallet: string): Promise<TraderBackfillReport | null> {
+  try {
+    return await backfillTrader(o, wallet);
+  } catch (err) {
+    o.logger.warn({ err, wallet }, 'backfill of a trader failed; resumes from its checkpoint next run');
+    await sql`
+      UPDATE backfill_checkpoints SET last_error = ${err instanceof Error ? err.message : String(err)},
+             last_run_at = ${o.now?.() ?? new Date()}, updated_at = now()
+       WHERE wallet_address = ${wallet}`.execute(o.db);
+    return null;
+  }
 }

@@ -24,6 +24,9 @@ export interface TrackingSettings {
  */
 export const FIRST_BACKFILL_BATCH = 15;
 
+/** Traders a backfill run reads at once (backfill.ts `concurrency`). */
+export const BACKFILL_CONCURRENCY = 3;
+
 export interface TrackingJobs {
   readonly settings: TrackingSettings;
   discover(): Promise<DiscoveryReport>;
@@ -52,6 +55,7 @@ export function trackingJobs(deps: {
         days: settings.backfillDays,
         maxPagesPerTrader: settings.backfillMaxPages,
         maxNewTraders: FIRST_BACKFILL_BATCH,
+        concurrency: BACKFILL_CONCURRENCY,
         ...clock,
       }),
     copyability: () => refreshCopyability({ db, ...clock }),

@@ -7,7 +7,7 @@
 //   1. kill_switch                  platform-wide halt beats everything
 //   2. user_inactive
 //   3. relationship_stopped / relationship_paused        (copies only, see below)
-//   4. daily_trade_limit_reached    tier quota            (BUY copies only)
+//   4. daily_trade_limit_reached    tier quota            (BUY copies only; live copies: see tiers.ts)
 //   5. no_credentials / api_key_inactive / api_key_expired   (live mode only)
 //   6. daily_spend_limit_reached    the API key's 24 h spend (live mode, BUY only)
 //   7. relationship_exposure_cap_reached, user_exposure_cap_reached (BUY only)
@@ -68,7 +68,10 @@ export interface GateState {
     readonly maxTotalExposureUsd: Decimal;
     readonly exposureUsd: Decimal;
   };
-  /** The user's copy trades in the rolling window (dailyTradeWindowStart), executed or in flight. */
+  /**
+   * The user's copy trades in the rolling window (dailyTradeWindowStart), executed or in flight,
+   * in this copy's mode: paper copies never use up the live quota.
+   */
   readonly tradesInWindow: number;
   /** The primary API key; null when none is connected. Ignored in paper mode. */
   readonly apiKey: ApiKeyState | null;
@@ -129,7 +132,7 @@ export function checkGates(state: GateState, now: Date): GateResult {
     if (rel.status === 'paused') return fail('relationship_paused', 'relationship is paused');
   }
 
-  const limits = effectiveUserLimits(user.limits);
+  const limits = effectiveUserLimits(user.limits, state.mode);
   if (buying && state.tradesInWindow >= limits.maxDailyTrades) {
     return fail(
       'daily_trade_limit_reached',

@@ -11,6 +11,11 @@
 //   basic        10         50        $500      $2,500          4
 //   pro          25        200      $2,500     $10,000          3
 //   premium     100      1,000     $10,000     $50,000          2
+// Trades/24h is a quota on LIVE copies: it prices real trading. Paper copies neither count against it
+// nor are limited by it (see effectiveUserLimits): a new user trying the platform in paper mode on a
+// top trader, who trades about once a minute, used the free tier's 10 copies within minutes and saw
+// every later copy skipped (issue 12) — the trial then showed the quota, not the trader. A user's own
+// max_daily_trades below their tier's is their own cap, and applies to paper copies too.
 // Priority (trade_queue.priority, 1 highest) puts paying tiers ahead when workers are saturated.
 // Free is 5 because that is the column default: a row inserted without a priority ranks as free,
 // never above a paying user. 1 is reserved for risk exits (stop-loss / take-profit closes), where
@@ -26,7 +31,10 @@ export const SUBSCRIPTION_TIERS: readonly SubscriptionTier[] = ['free', 'basic',
 
 export interface TierLimits {
   readonly maxFollowedTraders: number;
-  /** Copy trades per rolling 24 hours (see execution-gates.ts). */
+  /**
+   * Copy trades per rolling 24 hours (see execution-gates.ts): for the tier, live copies; from
+   * effectiveUserLimits in paper mode, the user's own tighter cap or Infinity.
+   */
   readonly maxDailyTrades: number;
   readonly maxTradeSizeUsd: Decimal;
   readonly maxTotalExposureUsd: Decimal;
@@ -93,12 +101,20 @@ export interface UserLimitSettings {
   readonly maxTotalExposureUsd: Decimal;
 }
 
-/** The limits that apply: the tighter of the tier's and the user's own setting, per limit. */
-export function effectiveUserLimits(user: UserLimitSettings): Omit<TierLimits, 'priority'> {
+/**
+ * The limits that apply: the tighter of the tier's and the user's own setting, per limit. In paper
+ * mode the tier's daily trade quota does not apply (it is a quota on live trading): only a
+ * max_daily_trades the user set below their tier's limit does, else there is none (Infinity).
+ */
+export function effectiveUserLimits(
+  user: UserLimitSettings,
+  mode: 'live' | 'paper' = 'live',
+): Omit<TierLimits, 'priority'> {
   const tier = tierLimits(user.subscriptionTier);
+  const ownCap = user.maxDailyTrades < tier.maxDailyTrades ? user.maxDailyTrades : Infinity;
   return {
     maxFollowedTraders: Math.min(tier.maxFollowedTraders, user.maxFollowedTraders),
-    maxDailyTrades: Math.min(tier.maxDailyTrades, user.maxDailyTrades),
+    maxDailyTrades: mode === 'paper' ? ownCap : Math.min(tier.maxDailyTrades, user.maxDailyTrades),
     maxTradeSizeUsd: minDec(tier.maxTradeSizeUsd, user.maxTradeSizeUsd),
     maxTotalExposureUsd: minDec(tier.maxTotalExposureUsd, user.maxTotalExposureUsd),
   };

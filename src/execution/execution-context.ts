@@ -127,7 +127,7 @@ export async function readUserLoad(tx: Tx, row: QueueRow): Promise<UserLoad> {
                   WHERE o.user_id = ${row.user_id} AND o.side = 'BUY'
                     AND ${ADMITTED_O} AND o.id <> ${row.id}), 0) AS usr,
       (SELECT count(*) FROM trade_queue o
-        WHERE o.user_id = ${row.user_id} AND o.id <> ${row.id} AND o.side = 'BUY'
+        WHERE o.user_id = ${row.user_id} AND o.id <> ${row.id} AND o.side = 'BUY' AND o.mode = ${row.mode}
           AND (${ADMITTED_O}
                OR (o.status = 'completed' AND o.completed_at > now() - interval '24 hours')))::int AS n`.execute(
     tx,

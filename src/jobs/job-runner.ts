@@ -8,7 +8,8 @@
 //   metrics), so the first leaderboard is computed from the history the backfill just read.
 // - Follow-ups: a run may ask for other jobs now (`trigger`: discovery that found new wallets asks
 //   for the backfill, a backfill that recorded fills asks for the metrics) or for itself again soon
-//   (`rerunInMs`: the warm-up while a fresh platform has too few traders for a leaderboard).
+//   (`rerunInMs`: the warm-up while a fresh platform has too few traders for a leaderboard), at
+//   once or only once the runs it triggered are done (`rerunAfterTriggered`).
 // - No overlap: a job runs once at a time; a trigger that arrives mid-run runs it once more after.
 // - After every run, the job's timer is set again from that run's start (every N after the previous
 //   start), so the next time shown from job_runs in other processes is the one this process keeps;
@@ -32,6 +33,11 @@ export interface JobOutcome {
   readonly trigger?: readonly string[];
   /** Run this job again after this long, before its schedule (warm-up). */
   readonly rerunInMs?: number;
+  /**
+   * With `rerunInMs`: count that time from the end of the runs this outcome triggered, not from
+   * now (the backfill's next batch waits for the first leaderboard rather than compete with it).
+   */
+  readonly rerunAfterTriggered?: boolean;
 }
 
 export interface JobDefinition {
@@ -170,8 +176,11 @@ export class JobRunner {
     if (job.quiet) logger.debug({ job: job.name, reason, ms, ...outcome.summary }, 'job done');
     else logger.info({ job: job.name, reason, ms, ...outcome.summary }, 'job done');
     if (!this.running) return;
-    for (const next of outcome.trigger ?? []) void this.run(next, 'trigger');
-    if (outcome.rerunInMs !== undefined) this.rerun(job, outcome.rerunInMs);
+    const triggered = (outcome.trigger ?? []).map((next) => this.run(next, 'trigger'));
+    const again = outcome.rerunInMs;
+    if (again === undefined) return;
+    if (outcome.rerunAfterTriggered) void Promise.all(triggered).then(() => this.rerun(job, again));
+    else this.rerun(job, again);
   }
 
   private arm(job: JobDefinition, at: Date): void {
@@ -187,6 +196,7 @@ export class JobRunner {
   }
 
   private rerun(job: JobDefinition, ms: number): void {
+    if (!this.running) return;
     this.warmups.get(job.name)?.stop();
     // As in arm(): croner silently drops a one-off time it sees as past, so "again now" (0 ms, the
     // backfill's next batch) is 50 ms on — without this the first backfill stopped after one batch.

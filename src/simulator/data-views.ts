@@ -255,6 +255,30 @@ export interface ActivityRow {
   pseudonym: string;
 }
 
+function tradeActivity(ctx: ViewContext, f: Fill, role: number): ActivityRow {
+  const t = tradeRow(ctx, f, role);
+  return {
+    proxyWallet: t.proxyWallet,
+    timestamp: t.timestamp,
+    conditionId: t.conditionId,
+    type: 'TRADE',
+    size: t.size,
+    usdcSize: t.usdcSize,
+    price: t.price,
+    transactionHash: t.transactionHash,
+    asset: t.asset,
+    side: t.side,
+    outcomeIndex: t.outcomeIndex,
+    title: t.title,
+    slug: t.slug,
+    icon: t.icon,
+    eventSlug: t.eventSlug,
+    outcome: t.outcome,
+    name: t.name,
+    pseudonym: t.pseudonym,
+  };
+}
+
 export function activity(ctx: ViewContext, q: ActivityQuery): ActivityRow[] {
   const user = q.user.toLowerCase();
   const types = q.types === undefined ? null : new Set(q.types);
@@ -263,7 +287,10 @@ export function activity(ctx: ViewContext, q: ActivityQuery): ActivityRow[] {
   const endMs = q.end === undefined ? Infinity : q.end * 1000 + 999;
   const marketSet = q.markets === undefined ? null : new Set(q.markets);
   const w = ctx.wallet(user);
-  const rows: { ms: number; k: number; row: ActivityRow }[] = [];
+  // Rows are built only for the page asked for: a backfill pages a month of a busy wallet 500 rows at
+  // a time, and building every row of the window for each page (Decimals, labels) made the page cost
+  // grow with the window, not the page — most of a first run's start-up (issue 12 item 1).
+  const rows: { ms: number; k: number; row: () => ActivityRow }[] = [];
   if (types === null || types.has('TRADE')) {
     for (const { f, role } of collectFills(ctx, {
       user,
@@ -272,30 +299,10 @@ export function activity(ctx: ViewContext, q: ActivityQuery): ActivityRow[] {
       side: q.side,
     })) {
       if (f.timestamp < startMs || f.timestamp > endMs) continue;
-      const t = tradeRow(ctx, f, role);
       rows.push({
         ms: f.timestamp,
         k: f.seq * 2 + role,
-        row: {
-          proxyWallet: user,
-          timestamp: t.timestamp,
-          conditionId: t.conditionId,
-          type: 'TRADE',
-          size: t.size,
-          usdcSize: t.usdcSize,
-          price: t.price,
-          transactionHash: t.transactionHash,
-          asset: t.asset,
-          side: t.side,
-          outcomeIndex: t.outcomeIndex,
-          title: t.title,
-          slug: t.slug,
-          icon: t.icon,
-          eventSlug: t.eventSlug,
-          outcome: t.outcome,
-          name: t.name,
-          pseudonym: t.pseudonym,
-        },
+        row: () => tradeActivity(ctx, f, role),
       });
     }
   }
@@ -310,7 +317,7 @@ export function activity(ctx: ViewContext, q: ActivityQuery): ActivityRow[] {
       rows.push({
         ms: e.timestamp,
         k: -1 - i,
-        row: {
+        row: () => ({
           proxyWallet: user,
           timestamp: sec(e.timestamp),
           conditionId: m?.conditionId ?? '',
@@ -329,7 +336,7 @@ export function activity(ctx: ViewContext, q: ActivityQuery): ActivityRow[] {
           outcome: m === null || e.outcome === -1 ? '' : m.outcomes[e.outcome],
           name: w?.name ?? '',
           pseudonym: w?.pseudonym ?? '',
-        },
+        }),
       });
     });
   }
@@ -337,7 +344,7 @@ export function activity(ctx: ViewContext, q: ActivityQuery): ActivityRow[] {
   rows.sort((a, b) => dir * (a.ms - b.ms) || dir * (a.k - b.k));
   const limit = Math.min(q.limit ?? 100, 500);
   const offset = q.offset ?? 0;
-  return rows.slice(offset, offset + limit).map((r) => r.row);
+  return rows.slice(offset, offset + limit).map((r) => r.row());
 }
 
 // ------------------------------------------------------------------ positions

@@ -205,6 +205,7 @@ export class Simulation {
   private activeCache: SimMarket[] | null = null;
   private readonly wallets = new Map<string, WalletInfo>();
   private readonly fillListeners: Listener<FillEvent>[] = [];
+  private readonly walletFillListeners: { wallets: ReadonlySet<string>; cb: Listener<FillEvent> }[] = [];
   private readonly bookListeners: Listener<string>[] = [];
   private readonly resolvedListeners: Listener<MarketResolvedEvent>[] = [];
   private readonly createdListeners: Listener<SimEvent>[] = [];
@@ -383,7 +384,7 @@ export class Simulation {
         break;
       case Kind.Trader:
         if (e.gen !== this.gen) break;
-        (this.traders[e.idx] as Trader).act(this.ctx);
+        (this.traders[e.idx] as Trader).act(this.ctx, this.dueToTrade(e.idx));
         this.scheduleTrader(e.idx);
         break;
       case Kind.Quote: {
@@ -431,8 +432,26 @@ export class Simulation {
   }
 
   private scheduleTrader(i: number): void {
-    const rate = ((this.traders[i] as Trader).profile.ratePerDay / DAY_MS) * this.activityScale();
-    this.schedule(this.clockMs + this.schedRng.exponential(rate), Kind.Trader, i, null, null);
+    const t = this.traders[i] as Trader;
+    const rate = (t.profile.ratePerDay / DAY_MS) * this.activityScale();
+    let wait = this.schedRng.exponential(rate);
+    const cap = this.maxGap(t);
+    // No later than the trader's last trade + its longest gap; a due arrival that could not trade
+    // (no ask anywhere) tries again a twentieth of the gap later, not at once.
+    if (cap !== null) wait = Math.min(wait, Math.max(cap / 20, t.lastTradeMs + cap - this.clockMs));
+    this.schedule(this.clockMs + wait, Kind.Trader, i, null, null);
+  }
+
+  /** A trader's longest gap between trades at the current activity (history: as much longer). */
+  private maxGap(t: Trader): number | null {
+    return t.profile.maxGapMs === undefined ? null : t.profile.maxGapMs / this.activityScale();
+  }
+
+  private dueToTrade(i: number): boolean {
+    const t = this.traders[i] as Trader;
+    const cap = this.maxGap(t);
+    // Scheduled times are rounded up to the ms: due from 1 ms before the cap.
+    return cap !== null && this.clockMs >= t.lastTradeMs + cap - 1;
   }
 
   private scheduleQuote(maker: number, m: SimMarket): void {
@@ -633,6 +652,20 @@ export class Simulation {
     return subscribe(this.fillListeners, cb);
   }
 
+  /**
+   * Fills with a leg of one of `wallets` only (lowercase addresses). A month at live rates is
+   * millions of fills; building each one's event (Decimals, lazy order ids) for a listener that
+   * wants a few wallets' cost the fidelity bench a tenth of its time.
+   */
+  onWalletFill(wallets: readonly string[], cb: Listener<FillEvent>): () => void {
+    const entry = { wallets: new Set(wallets.map((w) => w.toLowerCase())), cb };
+    this.walletFillListeners.push(entry);
+    return () => {
+      const i = this.walletFillListeners.indexOf(entry);
+      if (i >= 0) this.walletFillListeners.splice(i, 1);
+    };
+  }
+
   /** Called with a token id whenever that token's book changed (both tokens of a market). */
   onBookChange(cb: Listener<string>): () => void {
     return subscribe(this.bookListeners, cb);
@@ -654,9 +687,15 @@ export class Simulation {
   private onEngineFill(f: Fill): void {
     this.history.record(f);
     this.scheduleRefill(f);
+    let e: FillEvent | null = null;
     if (this.fillListeners.length > 0) {
-      const e = views.fillEvent(f);
+      e = views.fillEvent(f);
       for (const l of this.fillListeners) l(e);
+    }
+    for (const { wallets, cb } of this.walletFillListeners) {
+      if (!wallets.has(f.maker.address) && !wallets.has(f.taker.address)) continue;
+      e ??= views.fillEvent(f);
+      cb(e);
     }
   }
 

@@ -1,13 +1,12 @@
 // Issue 12 items 1, 2, 3 and 6 as a new user meets them: `polycopy start` on an EMPTY database with
 // the built-in simulator at its defaults (a month of history, speed 1, seed 1, the demo on) — no
 // simulator options, no hand-filled tables.
-//   1. GET /api/v1/leaderboard lists at least 10 traders with metrics (within 60 s of start: a known
-//      defect under load, below), and the simulator's clock is the wall clock (within 1 s);
+//   1. GET /api/v1/leaderboard lists at least 10 traders with metrics (within 60 s of start: not yet
+//      under heavy load, below), and the simulator's clock is the wall clock (within 1 s);
 //   2. the demo follows three traders only once a metrics recompute has ranked them (job_runs), so
 //      its leaders made money, not the lowest wallet addresses on an all-zero board;
-//   3. new accounts each following one of the top 10 at the default settings, in paper mode, get
-//      copy decisions within 3 minutes of following (each of them: a known defect, below), and most
-//      decisions are executions.
+//   3. new accounts each following one of the top 10 at the default settings, in paper mode, each
+//      get a copy decision within 3 minutes of following, and most decisions are executions.
 // Nothing is accelerated: real time at speed 1, so this file takes about four minutes.
 import { afterAll, describe, expect, it } from 'vitest';
 import { startPlatform, type RunningPlatform } from '../../src/app/platform.ts';
@@ -78,11 +77,12 @@ describe('a first run at the defaults', () => {
     expect(clock.now).toBeLessThanOrEqual(after + 1_000);
   }, 240_000);
 
-  // Skipped, visibly (issue 12 item 1): the first backfill's batches did not run again at once
-  // (croner dropped the 0 ms re-run), so the board stopped at the first batch's 7-9 ranked traders;
-  // fixed 2026-12-07 (src/jobs/job-runner.ts), after which this file listed 10 in 21.7 s alone. Not
-  // yet enabled because inside the full suite on 2 cores the start-up is several times slower; enable
-  // it once CI has shown the figure under the suite's load.
+  // Skipped, visibly (issue 12 item 1). The start-up's cost is the simulator's month of history and
+  // the first backfill batch (the pros' month, ~32,000 fills) with the recompute after it; docs/jobs.md
+  // says how it is ordered. Measured 2026-12-08 on 2 cores already loaded by other sessions' suites
+  // (load average ~13): this platform alone 43 s (60-106 s before the P&L-first order, the backfill
+  // lanes and the cheaper /activity); this file with demo.test.ts and backtest-vs-engine.test.ts at
+  // once, 104 s. Enable once the full suite shows it under 60 s with margin.
   it.skip('lists them within 60 s of start', () => {
     expect(boardAfterMs).toBeLessThan(60_000);
   });
@@ -147,12 +147,11 @@ describe('a first run at the defaults', () => {
         )
         .execute();
     let rows = await decisions();
-    // Until every follower has a decision, or enough decisions to judge "mostly executions" (the
-    // suite's time is bounded: waiting out the 3 minutes for a quiet leader proves nothing more here).
+    // Until every follower has a decision (the simulator's pros trade at least every 90 s), or 3 min.
     while (Date.now() - followedAt < 180_000) {
       const settled = rows.filter((r) => r.outcome !== 'queued');
       const decided = new Set(settled.map((r) => r.user_id));
-      if (users.every((u) => decided.has(u.id)) || settled.length >= 20) break;
+      if (users.every((u) => decided.has(u.id))) break;
       await sleep(1_000);
       rows = await decisions();
     }
@@ -183,12 +182,10 @@ describe('a first run at the defaults', () => {
     expect(executed * 2, `decisions: ${summary}`).toBeGreaterThan(decided.length);
   }, 300_000);
 
-  // KNOWN DEFECT (issue 12 items 2 and 3, open): the top 10 are the simulator's pros, whose arrivals
-  // average about one a minute but are Poisson and trade only on a perceived edge, so in one 3-minute
-  // window under load 2 of the 10 followers had no decision yet (executed 29 of 43 decisions, the
-  // rest no_position_to_sell and the free tier's daily_trade_limit_reached). Skipped, visibly, until
-  // the model makes each top trader trade at least every few minutes, not only on average.
-  it.skip('every one of those followers had a decision within the 3 minutes', () => {
+  // The top 10 are the simulator's pros: Poisson arrivals that trade only on a perceived edge left
+  // 2 of 10 followers without a decision in 3 minutes; now a pro never goes 90 s without a trade
+  // (PRO_PROFILE.maxGapMs), and paper copies are not held to the free tier's 10 a day (tiers.ts).
+  it('every one of those followers had a decision within the 3 minutes', () => {
     expect(undecided, undecidedDetail).toEqual([]);
   });
 });

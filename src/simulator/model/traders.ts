@@ -32,6 +32,12 @@ export interface StyleProfile {
    */
   sizeUsd: number;
   sizeTail: number;
+  /**
+   * Longest time (ms, at live rates) between two of this trader's trades: its next arrival comes
+   * no later, and an arrival that finds it due trades on the best price it sees even without its
+   * usual edge (a smaller stake). Unset: arrivals are Poisson and it trades only on an edge.
+   */
+  maxGapMs?: number;
 }
 
 /** Spread (log sd) of one trader's trade sizes around its own scale. */
@@ -101,8 +107,9 @@ export const STYLE_PROFILES: Record<TraderStyle, StyleProfile> = {
 /**
  * Pros: the busiest informed traders (style `informed`, named `pro-N`), the top of every
  * leaderboard. They see the truth through less noise, accept a thinner edge and trade
- * hundreds of dollars about once a minute, so each of them trades at least every two minutes at
- * speed 1 (what makes the top of the leaderboard worth following).
+ * hundreds of dollars about once a minute, and never go more than 90 s without a trade at speed 1
+ * (`maxGapMs`): Poisson arrivals that trade only on an edge left one in eight gaps over two minutes,
+ * and a new follower of a top-10 trader could wait three minutes for a first copy (issue 12).
  */
 export const PRO_PROFILE: StyleProfile = {
   ratePerDay: 1_500,
@@ -112,7 +119,11 @@ export const PRO_PROFILE: StyleProfile = {
   maxStake: 0.02,
   sizeUsd: 350,
   sizeTail: 2.5,
+  maxGapMs: 90_000,
 };
+
+/** Share of the usual stake a trader due for a trade (maxGapMs) commits without an edge. */
+export const DUE_TRADE_STAKE = 0.25;
 
 export interface AgentContext {
   readonly engine: MatchingEngine;
@@ -125,6 +136,8 @@ export interface AgentContext {
 
 export class Trader {
   readonly account: Account;
+  /** Simulated time of this trader's last order that traded (-Infinity before the first). */
+  lastTradeMs = -Infinity;
 
   constructor(
     readonly address: string,
@@ -140,13 +153,14 @@ export class Trader {
     this.account = engine.ledger.account(address);
   }
 
-  act(ctx: AgentContext): void {
+  /** One arrival; `due`: the trader's maxGapMs has run out, so it trades even without an edge. */
+  act(ctx: AgentContext, due = false): void {
     const markets = ctx.activeMarkets();
     if (markets.length === 0) return;
     switch (this.style) {
       case 'informed':
       case 'whale':
-        this.actInformed(ctx, markets);
+        this.actInformed(ctx, markets, due);
         break;
       case 'noise':
         this.actNoise(ctx, ctx.rng.pick(markets));
@@ -176,9 +190,11 @@ export class Trader {
    * Informed / whale: look at up to `scan` open markets, estimate each one's true probability,
    * and act on the single best opportunity: take profit on a held outcome the market now values
    * at or above the estimate, or buy the outcome whose ask is furthest below its estimate (by
-   * more than `edge`), with a limit at estimate − edge so it never pays more than that.
+   * more than `edge`), with a limit at estimate − edge so it never pays more than that. When `due`
+   * and no such opportunity exists, it buys a smaller stake of the outcome whose ask is closest
+   * to (or furthest below) its estimate, at that ask: its best guess, without the edge.
    */
-  private actInformed(ctx: AgentContext, markets: readonly SimMarket[]): void {
+  private actInformed(ctx: AgentContext, markets: readonly SimMarket[], due = false): void {
     const r = ctx.rng;
     const edge = this.profile.edge;
     const scan = Math.min(markets.length, this.style === 'whale' ? 4 : 8);
@@ -187,6 +203,7 @@ export class Trader {
     let bestMarket: EngineMarket | null = null;
     let bestOutcome: OutcomeIndex = 0;
     let bestLimit = 0;
+    let near: { em: EngineMarket; o: OutcomeIndex; ask: number; gap: number } | null = null;
     for (let k = 0; k < scan; k++) {
       const m = markets[(first + k) % markets.length] as SimMarket;
       const em = m.engine;
@@ -204,11 +221,12 @@ export class Trader {
         ) {
           // Exits first: the position has reached fair value.
           const limit = ceilTick(em, (value - 0.005) * MICRO);
-          place(ctx, this, em, o, 'SELL', 'FAK', limit, lots(h.availableMicro));
+          this.traded(ctx, place(ctx, this, em, o, 'SELL', 'FAK', limit, lots(h.availableMicro)));
           return;
         }
         if (askMicro === 0) continue;
         const gap = value - askMicro / MICRO;
+        if (due && (near === null || gap > near.gap)) near = { em, o, ask: askMicro, gap };
         if (gap > edge && gap > best) {
           const limit = floorTick(em, (value - edge) * MICRO);
           if (limit < askMicro) continue;
@@ -219,9 +237,19 @@ export class Trader {
         }
       }
     }
-    if (bestMarket === null) return;
+    if (bestMarket === null) {
+      if (near === null) return;
+      const size = sharesFor(this.stakeMicro(ctx) * DUE_TRADE_STAKE, near.ask);
+      const min = Math.max(LOT_MICRO, near.em.minSizeMicro);
+      if (size >= min) this.traded(ctx, place(ctx, this, near.em, near.o, 'BUY', 'FAK', near.ask, size));
+      return;
+    }
     const size = sharesFor(this.stakeMicro(ctx), bestLimit);
-    if (size > 0) place(ctx, this, bestMarket, bestOutcome, 'BUY', 'FAK', bestLimit, size);
+    if (size > 0) this.traded(ctx, place(ctx, this, bestMarket, bestOutcome, 'BUY', 'FAK', bestLimit, size));
+  }
+
+  private traded(ctx: AgentContext, filled: boolean): void {
+    if (filled) this.lastTradeMs = ctx.now;
   }
 
   private actNoise(ctx: AgentContext, m: SimMarket): void {
@@ -387,9 +415,9 @@ function place(
   sizeMicro: number,
   expiration = 0,
   amountMicro = 0,
-): void {
-  if (amountMicro === 0 && sizeMicro < LOT_MICRO) return;
-  ctx.engine.placeOrderMicro({
+): boolean {
+  if (amountMicro === 0 && sizeMicro < LOT_MICRO) return false;
+  const res = ctx.engine.placeOrderMicro({
     maker: t.address,
     owner: t.style,
     market: em,
@@ -401,6 +429,7 @@ function place(
     amountMicro: amountMicro > 0 ? amountMicro : undefined,
     expiration: expiration > 0 ? expiration : undefined,
   });
+  return res.fills.length > 0;
 }
 
 /** Rounds micro-shares down to whole lots. */

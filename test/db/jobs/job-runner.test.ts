@@ -117,6 +117,49 @@ describe('job runner', () => {
     await runner.stop();
   });
 
+  it('with rerunAfterTriggered, runs again only once the runs it triggered finished; without, at once', async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let batches = 0;
+    const runner = new JobRunner({
+      db: t.current.db,
+      logger,
+      jobs: [
+        job('batches', async () => {
+          batches += 1;
+          log.push(`batch ${batches}`);
+          // The first batch waits for its recompute; the second does not.
+          return {
+            summary: {},
+            trigger: ['recompute'],
+            ...(batches === 1 ? { rerunInMs: 0, rerunAfterTriggered: true } : {}),
+            ...(batches === 2 ? { rerunInMs: 0 } : {}),
+          };
+        }),
+        job('recompute', async () => {
+          log.push('recompute start');
+          if (log.filter((l) => l === 'recompute start').length === 1) await held;
+          log.push('recompute end');
+          return { summary: {} };
+        }),
+      ],
+    });
+    runners.push(runner);
+    // The recompute has never run, so it would start at start too: record a recent run instead.
+    await insertRun('recompute', 60_000, 'succeeded');
+    await runner.start();
+    await until('the first recompute', () => log.includes('recompute start'));
+    await sleep(300);
+    expect(log).toEqual(['batch 1', 'recompute start']);
+    release();
+    await until('three batches', () => batches === 3);
+    // Batch 2 followed recompute 1; batch 3 did not wait for the recompute batch 2 triggered.
+    expect(log.slice(0, 4)).toEqual(['batch 1', 'recompute start', 'recompute end', 'batch 2']);
+    expect(log.indexOf('batch 3')).toBeGreaterThan(3);
+    await runner.stop();
+  });
+
   it('orders start-up runs by `after`, runs a job once more after a trigger mid-run, and records failures', async () => {
     const events: string[] = [];
     let release: () => void = () => undefined;

@@ -102,6 +102,24 @@ describe('market model: a week of history then two live hours (default populatio
     }
   });
 
+  it('none of the top 10 of the week goes two minutes without a trade (a new follower waits less)', () => {
+    const board = sim.leaderboard({ timePeriod: 'WEEK', orderBy: 'PNL', limit: 10 });
+    expect(board).toHaveLength(10);
+    const times = new Map<string, number[]>();
+    for (const f of live) {
+      const list = times.get(f.taker.wallet) ?? [];
+      list.push(f.timestamp);
+      times.set(f.taker.wallet, list);
+    }
+    for (const row of board) {
+      // From the start of the live hours to the first trade, between trades, and to the end.
+      const at = [START, ...(times.get(row.proxyWallet) ?? []), START + 2 * HOUR];
+      let longest = 0;
+      for (let i = 1; i < at.length; i++) longest = Math.max(longest, at[i]! - at[i - 1]!);
+      expect(longest, row.proxyWallet).toBeLessThanOrEqual(120_000);
+    }
+  });
+
   it('informed traders (pros included) are ahead of noise traders after the week', () => {
     let informed = 0;
     let noise = 0;

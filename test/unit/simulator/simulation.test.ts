@@ -41,6 +41,31 @@ function fingerprint(sim: Simulation, days: number, stepMs?: number): string[] {
   return out;
 }
 
+describe('simulation: fill listeners', () => {
+  it('onWalletFill hears exactly the fills with a leg of its wallets, as onFill shows them', () => {
+    const sim = new Simulation({ ...SMALL, seed: 5 });
+    const all: string[] = [];
+    const mine: string[] = [];
+    const wallets = sim.traders.slice(0, 3).map((t) => t.address);
+    const key = (f: { id: string; maker: { wallet: string }; taker: { wallet: string } }) =>
+      `${f.id}|${f.maker.wallet}|${f.taker.wallet}`;
+    sim.onFill((f) => {
+      if (wallets.includes(f.maker.wallet) || wallets.includes(f.taker.wallet)) all.push(key(f));
+    });
+    const stop = sim.onWalletFill(
+      wallets.map((w) => w.toUpperCase().replace('0X', '0x')),
+      (f) => mine.push(key(f)),
+    );
+    sim.advanceTo(sim.now + DAY / 4);
+    expect(all.length).toBeGreaterThan(0);
+    expect(mine).toEqual(all);
+    stop();
+    const before = mine.length;
+    sim.advanceTo(sim.now + DAY / 8);
+    expect(mine.length).toBe(before);
+  });
+});
+
 describe('simulation: determinism', () => {
   it('the same seed gives the same fills, however the clock is advanced', () => {
     const a = fingerprint(new Simulation({ ...SMALL, seed: 11 }), 2);

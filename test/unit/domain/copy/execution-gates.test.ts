@@ -120,6 +120,27 @@ describe('checkGates', () => {
     );
   });
 
+  it('does not hold paper copies to the live quota; a cap the user set below it still holds', () => {
+    expect(reason(state({ mode: 'paper', tradesInWindow: 10 }))).toBe('ok');
+    expect(reason(state({ mode: 'paper', tradesInWindow: 5_000 }))).toBe('ok');
+    expect(reason(state({ mode: 'live', tradesInWindow: 10 }))).toBe('daily_trade_limit_reached');
+    const own = { ...state().user.limits, maxDailyTrades: 4 };
+    const capped = (n: number) =>
+      state({ mode: 'paper', tradesInWindow: n, user: { ...state().user, limits: own } });
+    expect(reason(capped(3))).toBe('ok');
+    expect(reason(capped(4))).toBe('daily_trade_limit_reached');
+    // The other gates still apply to paper copies.
+    expect(
+      reason(
+        state({
+          mode: 'paper',
+          tradesInWindow: 50,
+          relationship: { ...state().relationship, exposureUsd: dec('490') },
+        }),
+      ),
+    ).toBe('relationship_exposure_cap_reached');
+  });
+
   it('defines the daily trade window as the rolling 24 hours before now', () => {
     expect(dailyTradeWindowStart(NOW).toISOString()).toBe('2026-02-28T12:00:00.000Z');
   });

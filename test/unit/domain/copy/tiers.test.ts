@@ -67,6 +67,27 @@ describe('subscription tiers', () => {
     expect(eff.maxTotalExposureUsd.toFixed()).toBe('10000');
   });
 
+  it('in paper mode, lifts the daily trade quota unless the user set a tighter cap of their own', () => {
+    const free = {
+      subscriptionTier: 'free' as const,
+      maxFollowedTraders: 3,
+      maxDailyTrades: 10, // the column default: a copy of the free tier's quota, not a choice
+      maxTradeSizeUsd: dec('100'),
+      maxTotalExposureUsd: dec('500'),
+    };
+    expect(effectiveUserLimits(free).maxDailyTrades).toBe(10);
+    expect(effectiveUserLimits(free, 'live').maxDailyTrades).toBe(10);
+    const paper = effectiveUserLimits(free, 'paper');
+    expect(paper.maxDailyTrades).toBe(Infinity);
+    // Every other limit is the same in both modes.
+    expect({ ...paper, maxDailyTrades: 10 }).toEqual(effectiveUserLimits(free, 'live'));
+    // A cap below the tier's is the user's own, and holds in paper too.
+    expect(effectiveUserLimits({ ...free, maxDailyTrades: 4 }, 'paper').maxDailyTrades).toBe(4);
+    // A column above the tier's (a downgrade not yet rewritten) is no cap of the user's.
+    expect(effectiveUserLimits({ ...free, maxDailyTrades: 200 }, 'paper').maxDailyTrades).toBe(Infinity);
+    expect(effectiveUserLimits({ ...free, maxDailyTrades: 200 }, 'live').maxDailyTrades).toBe(10);
+  });
+
   it('validates tier strings from storage', () => {
     expect(isSubscriptionTier('premium')).toBe(true);
     expect(isSubscriptionTier('Premium')).toBe(false);
