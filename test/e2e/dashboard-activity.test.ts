@@ -87,11 +87,17 @@ describe('my dashboard: the activity feed after a reload, and closing a position
 
     // A second copy arrives live and is then also in the refetched history: shown once.
     await page.getByRole('status').filter({ hasText: 'live' }).waitFor();
+    // The live event makes the page refetch the history (its queries are invalidated): count the
+    // history's answers to know when that refetch has landed. (Not 'networkidle': the event
+    // stream is a request that never ends.)
+    let historyLoads = 0;
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/activity') historyLoads += 1;
+    });
     await leaderBuys(p, leader, tokenId, '50');
     await expect.poll(() => feed.getByText(copiedBuy).count(), { timeout: 30_000 }).toBe(2);
     await page.getByRole('table', { name: 'Open positions' }).getByRole('row').nth(2).waitFor();
-    // Let the refetch that the live event triggered land, then check again.
-    await page.waitForLoadState('networkidle');
+    await expect.poll(() => historyLoads, { timeout: 15_000 }).toBeGreaterThan(0);
     expect(await feed.getByText(copiedBuy).count()).toBe(2);
     expect(await axeSerious(page)).toEqual([]);
 

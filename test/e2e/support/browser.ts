@@ -34,6 +34,9 @@ export async function openPage(
     colorScheme: opts.colorScheme ?? 'light',
     timezoneId: opts.timezoneId ?? 'UTC',
     locale: 'en-US',
+    // The dashboard turns its transitions off for people who ask for less motion (theme.ts), so a
+    // scan never samples colours halfway through a dialog fading in.
+    reducedMotion: 'reduce',
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -59,6 +62,9 @@ export interface AxeViolation {
 
 /** axe-core over the current page; returns the serious and critical violations only. */
 export async function axeSerious(page: Page): Promise<AxeViolation[]> {
+  // Let any transition still running end first: mid-fade colours fail contrast that the settled
+  // page passes.
+  await page.evaluate('Promise.all(document.getAnimations().map((a) => a.finished)).then(() => undefined)');
   await page.evaluate(axeSource);
   // A string expression: this file is type-checked without the DOM library.
   const result = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
