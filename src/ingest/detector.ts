@@ -360,7 +360,12 @@ export class LeaderFillDetector {
       else this.stats.dataApi += 1;
     } else this.stats.duplicates += 1;
     if (fill.source === 'rtds' || fill.source === 'chain' || fill.source === 'data_api')
-      this.health.onSighting(fill.source, result.fillKey, result.status === 'recorded');
+      this.health.onSighting(
+        fill.source,
+        result.fillKey,
+        result.status === 'recorded',
+        fill.filledAt.getTime(),
+      );
     this.opts.onRecorded?.(fill, result);
   }
 

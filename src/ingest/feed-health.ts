@@ -56,6 +56,7 @@ type RtdsState = { kind: 'ok' } | { kind: 'degraded'; since: number; reason: str
 export class FeedHealth {
   /** Fills the chain brought first, awaiting RTDS: fill key → when the chain brought it. */
   private readonly awaitingRtds = new Map<string, number>();
+  private rtdsConnectedSince: number | null = null;
   /** Fills RTDS missed (past the limit), kept so a very late delivery reads as late, not timely. */
   private readonly missedRtds = new Map<string, number>();
   private rtds: RtdsState = { kind: 'ok' };
@@ -69,14 +70,28 @@ export class FeedHealth {
     this.now = opts.now ?? Date.now;
   }
 
+  /** Since when RTDS has been connected without a break, as far as this process has looked. */
+  private rtdsUpSince(now: number): number | null {
+    if (!this.opts.probes.rtds().connected) this.rtdsConnectedSince = null;
+    else this.rtdsConnectedSince ??= now;
+    return this.rtdsConnectedSince;
+  }
+
   get rtdsDegraded(): boolean {
     return this.rtds.kind === 'degraded';
   }
 
-  /** A feed brought a fill; `first` when its sighting won the race. */
-  onSighting(feed: FeedName, fillKey: string, first: boolean): void {
+  /**
+   * A feed brought a fill; `first` when its sighting won the race. `filledAtMs`: the fill's own time
+   * (whole seconds). A fill made before the current RTDS connection was up is never awaited from
+   * RTDS, which streams only what happens while it is connected: the chain's catch-up at start
+   * brings the last minute's fills, and awaiting them flagged RTDS degraded at every start.
+   */
+  onSighting(feed: FeedName, fillKey: string, first: boolean, filledAtMs?: number): void {
     const now = this.now();
+    const upSince = this.rtdsUpSince(now);
     if (feed === 'chain' && first && this.opts.probes.chain) {
+      if (filledAtMs !== undefined && (upSince === null || filledAtMs < upSince - 1_000)) return;
       this.awaitingRtds.set(fillKey, now);
       if (this.awaitingRtds.size > 50_000) this.awaitingRtds.delete(this.awaitingRtds.keys().next().value!);
       return;
@@ -93,6 +108,7 @@ export class FeedHealth {
   async check(): Promise<void> {
     const now = this.now();
     const limit = this.opts.rtdsMaxLagMs;
+    this.rtdsUpSince(now);
     const r = this.opts.probes.rtds();
     // Checks start when this process leads: an RTDS that never connects counts from there.
     this.firstCheckAt ??= now;

@@ -62,6 +62,26 @@ describe('FeedHealth', () => {
   /** Lets the recovery alert (queued without being awaited by onSighting) land. */
   const settle = () => new Promise((r) => setTimeout(r, 200));
 
+  it('does not await from RTDS the fills made before it connected (the chain catch-up at start)', async () => {
+    const w = world({ chain: true });
+    await w.health.check(); // RTDS is seen connected from now on
+    const connectedAt = w.tick(0);
+    // The chain's catch-up brings fills of the minute before: RTDS will never stream them.
+    for (const [key, ago] of [
+      ['old1', 60_000],
+      ['old2', 5_000],
+    ] as const)
+      w.health.onSighting('chain', key, true, connectedAt - ago);
+    w.tick(LIMIT * 3);
+    await w.health.check();
+    expect(w.health.rtdsDegraded).toBe(false);
+    // A fill made while RTDS is connected, which RTDS does not bring: degraded.
+    w.health.onSighting('chain', 'new', true, w.tick(0));
+    w.tick(LIMIT + 1);
+    await w.health.check();
+    expect(w.health.rtdsDegraded).toBe(true);
+  });
+
   it('says once that RTDS fell behind the chain, and once that it recovered', async () => {
     // An administrator who receives operator alerts (they go out over Telegram).
     const admin = await insertUser(t.current.db, { role: 'admin', telegram_notifications: true });
