@@ -8,6 +8,15 @@ export const FillKeySchema = z
   .regex(/^[0-9a-f]{64}$/, 'must be a fill key: 64 lowercase hex digits')
   .meta({ example: '3f1a9c0d5b7e2a4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f' });
 
+/** The leg whose decisions cover a fill copied with the other legs of its order (migration 0120). */
+export const CopiedWithSchema = z
+  .string()
+  .nullable()
+  .describe(
+    'the fill key of the leg whose copy decisions cover this one, when the legs of one leader ' +
+      'order were copied together (null: this fill carries its own decisions)',
+  );
+
 const Feed = z.enum(['rtds', 'chain', 'data_api', 'test', 'backfill']);
 
 const FeedSightingSchema = z

@@ -88,8 +88,8 @@ describe('detection from the chain, raced with RTDS and the Data API', () => {
     return d;
   }
 
-  /** A leader buy across two ask levels (two legs in one transaction), then its block mined. */
-  async function leaderTrade(): Promise<{ tx: string; minedAt: number }> {
+  /** A leader buy across two ask levels: two legs in one transaction, not yet mined. */
+  async function leaderBuysTwoLegs(): Promise<string> {
     await sim.setBook(
       token,
       [['0.40', '500']],
@@ -98,10 +98,15 @@ describe('detection from the chain, raced with RTDS and the Data API', () => {
         ['0.51', '500'],
       ],
     );
-    const r = await buy(leader, token, '20', '0.60');
+    return (await buy(leader, token, '20', '0.60')).transactionHashes[0]!.toLowerCase();
+  }
+
+  /** A leader buy across two ask levels (two legs in one transaction), then its block mined. */
+  async function leaderTrade(): Promise<{ tx: string; minedAt: number }> {
+    const tx = await leaderBuysTwoLegs();
     await sim.syncClock();
     await sim.advance(BLOCK_MS);
-    return { tx: r.transactionHashes[0]!.toLowerCase(), minedAt: Date.now() };
+    return { tx, minedAt: Date.now() };
   }
 
   const fillsOf = (tx: string) =>
@@ -159,15 +164,7 @@ describe('detection from the chain, raced with RTDS and the Data API', () => {
     await follow();
     const d = await startDetector({ legWindowMs: 25 });
     await waitUntil('RTDS to connect', async () => d.feeds().find((f) => f.feed === 'rtds')!.connected);
-    await sim.setBook(
-      token,
-      [['0.40', '500']],
-      [
-        ['0.50', '10'],
-        ['0.51', '500'],
-      ],
-    );
-    const tx = (await buy(leader, token, '20', '0.60')).transactionHashes[0]!.toLowerCase();
+    const tx = await leaderBuysTwoLegs();
     // RTDS brings the legs before the block is mined; the chain's sightings of them follow.
     await waitUntil('RTDS to record both legs', async () => (await fillsOf(tx)).length === 2);
     await sim.syncClock();
@@ -251,16 +248,7 @@ describe('detection from the chain, raced with RTDS and the Data API', () => {
     await follow();
     const d = await startDetector();
     await sim.control('POST', '/sim/faults', { silentStreams: true });
-    await sim.setBook(
-      token,
-      [['0.40', '500']],
-      [
-        ['0.50', '10'],
-        ['0.51', '500'],
-      ],
-    );
-    const r = await buy(leader, token, '20', '0.60');
-    const tx = r.transactionHashes[0]!.toLowerCase();
+    const tx = await leaderBuysTwoLegs();
     // Exactly one block boundary is crossed: the block with the fill is the tip.
     await sim.advance(BLOCK_MS);
     await waitUntil('the chain to bring the fill', async () => (await fillsOf(tx)).length === 2);

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { getLeaderFill } from '../../../services/fill-detection.ts';
 import type { ApiDeps } from '../api-deps.ts';
-import { FillDetectionSchema, FillKeySchema } from '../fill-detection-schema.ts';
+import { CopiedWithSchema, FillDetectionSchema, FillKeySchema } from '../fill-detection-schema.ts';
 import { errors } from '../schemas.ts';
 
 const LeaderFillDetailSchema = z
@@ -24,13 +24,7 @@ const LeaderFillDetailSchema = z
     detectedAt: z.string().describe('when the first feed brought it here'),
     blockNumber: z.string().nullable().describe('known once the chain brought the fill'),
     logIndex: z.number().int().nullable(),
-    copiedWith: z
-      .string()
-      .nullable()
-      .describe(
-        'the fill key of the leg whose copy decisions cover this one, when the legs of one leader ' +
-          'order were copied together (null: this fill carries its own decisions)',
-      ),
+    copiedWith: CopiedWithSchema,
     detection: FillDetectionSchema,
   })
   .meta({ id: 'LeaderFillDetail' });

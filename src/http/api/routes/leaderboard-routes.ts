@@ -17,7 +17,7 @@ import {
 } from '../../../services/response-cache.ts';
 import { getTraderProfile } from '../../../services/trader-profile.ts';
 import type { ApiDeps } from '../api-deps.ts';
-import { FillDetectionSchema } from '../fill-detection-schema.ts';
+import { CopiedWithSchema, FillDetectionSchema } from '../fill-detection-schema.ts';
 import { decimalString, errors, Money, PageQuery, pageOf, WalletSchema } from '../schemas.ts';
 
 export const LEADERBOARD_CACHE_TTL_MS = 60_000;
@@ -76,13 +76,7 @@ const LeaderFillSchema = z
     size: z.string(),
     filledAt: z.string(),
     detectedAt: z.string(),
-    copiedWith: z
-      .string()
-      .nullable()
-      .describe(
-        'the fill key of the leg whose copy decisions cover this one, when the legs of one leader ' +
-          'order were copied together (null: this fill carries its own decisions)',
-      ),
+    copiedWith: CopiedWithSchema,
     detection: FillDetectionSchema.nullable().describe(
       "which feed saw the fill first, each feed's arrival and lag (GET /leader-fills/{fillKey})",
     ),
